@@ -1,0 +1,65 @@
+# Entry points. Every target bootstraps what it needs (uv in .tools/, the locked virtualenvs).
+#   make mvp    the main job: the acceptance harness (pytest -m mvp) on the best target available
+#   make test   the whole test suite: lint, type checks, backend tests (SQLite and PostgreSQL), harness self-tests
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+BACKEND_PY := backend/.venv/bin/python
+HARNESS_PY := .venv/bin/python
+# Python 3.12 for the compatibility run (CI); pyenv keeps it outside PATH here.
+PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12))
+
+.PHONY: help setup backend harness lint test test-backend test-backend-py312 test-harness serve mvp bench
+
+help:
+	@sed -n '2,4p' Makefile
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+backend/.venv/.synced: $(UV) backend/uv.lock backend/pyproject.toml
+	cd backend && ../$(UV) sync --frozen --quiet
+	touch $@
+
+.venv/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --all-groups --quiet
+	touch $@
+
+backend: backend/.venv/.synced
+harness: .venv/.synced
+setup: backend harness
+
+lint: setup
+	cd backend && .venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
+
+# PostgreSQL: TEST_POSTGRES_URL if set, else the machine's own server started by
+# scripts/dev/postgres.sh; without either the PostgreSQL half is skipped with the reason
+# (CI sets TEST_REQUIRE_POSTGRES=1, which turns that skip into a failure).
+test-backend: backend
+	@url="$${TEST_POSTGRES_URL:-$$(scripts/dev/postgres.sh 2>/dev/null || true)}"; \
+	cd backend && TEST_POSTGRES_URL="$$url" .venv/bin/pytest
+
+test-backend-py312: $(UV)
+	@test -n "$(PY312)" || { echo "make: no python3.12 found; set PY312=/path/to/python3.12" >&2; exit 1; }
+	cd backend && UV_PROJECT_ENVIRONMENT=.venv-py312 ../$(UV) sync --frozen --quiet --python $(PY312)
+	cd backend && .venv-py312/bin/python --version && .venv-py312/bin/pytest -q -k sqlite
+
+test-harness: harness
+	.venv/bin/pytest tests/harness
+
+test: lint test-backend
+
+# Until the acceptance harness lands, the main job serves the backend for a try-out.
+mvp: backend
+	cd backend && ENVIRONMENT=development .venv/bin/python -m app migrate
+	cd backend && ENVIRONMENT=development .venv/bin/python -m app serve --host 127.0.0.1 --port 8000
+
+serve: mvp
+
+bench: setup
+	$(HARNESS_PY) bench/api_load.py --serve sqlite

@@ -1,0 +1,63 @@
+"""Command line: `python -m app migrate` applies the migrations; `python -m app serve` runs the API."""
+
+import argparse
+import os
+import sys
+
+from alembic import command
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
+
+from app.core.config import Settings
+from app.core.db import alembic_config
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(e["msg"] for e in exc.errors())
+        sys.exit(f"todo-backend: invalid configuration: {problems}")
+
+
+def migrate() -> None:
+    settings = _settings()
+    try:
+        command.upgrade(alembic_config(settings.database_url), "head")
+    except OperationalError as exc:
+        sys.exit(f"todo-backend: cannot reach the database to migrate: {exc.orig}")
+    print("todo-backend: database schema is up to date")
+
+
+def serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    _settings()  # fail here, once, with a clean message instead of in every worker
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,  # app.main logs one line per request itself
+        proxy_headers=True,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply the database migrations (alembic upgrade head)")
+    serve_parser = sub.add_parser("serve", help="run the API with uvicorn")
+    serve_parser.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"))
+    serve_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve_parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
+    args = parser.parse_args(argv)
+    if args.command == "migrate":
+        migrate()
+    else:
+        serve(args.host, args.port, args.workers)
+
+
+if __name__ == "__main__":
+    main()

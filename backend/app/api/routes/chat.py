@@ -1,0 +1,58 @@
+"""Chat with the task agent, and the caller's stored conversations."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Request, status
+from fastapi.responses import JSONResponse
+
+from app import crud
+from app.api.deps import CurrentUser, SessionDep
+from app.chat import service
+from app.models import (
+    MAX_ID,
+    ChatRequest,
+    ChatResponse,
+    ConversationPublic,
+    ConversationsPublic,
+    MessagePublic,
+    MessagesPublic,
+)
+
+router = APIRouter(tags=["chat"])
+
+_FAILED = {
+    502: {"description": "The AI provider failed (bad key, bad answer); the message is kept"},
+    503: {"description": "The AI provider is unavailable (timeout, rate limit); the message is kept"},
+}
+
+
+@router.post("/chat", response_model=ChatResponse, responses=_FAILED)  # type: ignore[arg-type]
+def chat(body: ChatRequest, request: Request, session: SessionDep, user: CurrentUser) -> ChatResponse | JSONResponse:
+    assert user.id is not None
+    try:
+        return service.chat(session=session, owner_id=user.id, request=body, provider=request.app.state.chat_provider)
+    except service.ConversationNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"Conversation {exc.args[0]} not found") from exc
+    except service.ChatFailed as exc:
+        return JSONResponse(
+            {"detail": exc.message, "conversation_id": exc.conversation_id}, status_code=exc.status_code
+        )
+
+
+@router.get("/conversations", response_model=ConversationsPublic)
+def list_conversations(session: SessionDep, user: CurrentUser) -> ConversationsPublic:
+    assert user.id is not None
+    rows = crud.list_conversations(session=session, owner_id=user.id)
+    return ConversationsPublic(data=[ConversationPublic.model_validate(c) for c in rows], count=len(rows))
+
+
+@router.get("/conversations/{conversation_id}/messages", response_model=MessagesPublic)
+def list_messages(
+    conversation_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep, user: CurrentUser
+) -> MessagesPublic:
+    assert user.id is not None
+    conversation = crud.get_conversation(session=session, owner_id=user.id, conversation_id=conversation_id)
+    if conversation is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"Conversation {conversation_id} not found")
+    rows = crud.list_messages(session=session, conversation_id=conversation_id)
+    return MessagesPublic(data=[MessagePublic.model_validate(m) for m in rows], count=len(rows))

@@ -1,0 +1,147 @@
+"""Database operations; every task and conversation query is scoped to its owner."""
+
+from typing import Literal
+
+from sqlalchemy import ColumnElement, func
+from sqlmodel import Session, col, select
+
+from app.core.security import hash_password, verify_password
+from app.models import (
+    Conversation,
+    Message,
+    Task,
+    TaskCreate,
+    TaskUpdate,
+    User,
+    UserRegister,
+    utcnow,
+)
+
+TaskStatus = Literal["all", "pending", "completed"]
+
+
+# ---------------------------------------------------------------- users
+
+
+def get_user_by_email(*, session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == email.lower())).first()
+
+
+def create_user(*, session: Session, user_in: UserRegister) -> User:
+    user = User(
+        email=user_in.email.lower(),
+        name=user_in.name,
+        hashed_password=hash_password(user_in.password),
+    )
+    session.add(user)
+    session.commit()
+    return user
+
+
+def authenticate(*, session: Session, email: str, password: str) -> User | None:
+    user = get_user_by_email(session=session, email=email)
+    ok = verify_password(password, user.hashed_password if user else None)
+    return user if ok else None
+
+
+# ---------------------------------------------------------------- tasks
+
+
+def _status_filter(status: TaskStatus) -> list[ColumnElement[bool]]:
+    if status == "pending":
+        return [col(Task.completed).is_(False)]
+    if status == "completed":
+        return [col(Task.completed).is_(True)]
+    return []
+
+
+def list_tasks(
+    *, session: Session, owner_id: int, status: TaskStatus = "all", limit: int = 100, offset: int = 0
+) -> tuple[list[Task], int]:
+    conditions: list[ColumnElement[bool]] = [col(Task.owner_id) == owner_id, *_status_filter(status)]
+    # The page and the total in one query (a window count); a page past the end has no row
+    # to carry the total, so only then is it counted apart.
+    rows = session.exec(
+        select(Task, func.count().over()).where(*conditions).order_by(col(Task.id)).offset(offset).limit(limit)
+    ).all()
+    if rows:
+        return [task for task, _ in rows], rows[0][1]
+    count = session.exec(select(func.count()).select_from(Task).where(*conditions)).one() if offset else 0
+    return [], count
+
+
+def get_task(*, session: Session, owner_id: int, task_id: int) -> Task | None:
+    task = session.get(Task, task_id)
+    return task if task is not None and task.owner_id == owner_id else None
+
+
+def create_task(*, session: Session, owner_id: int, task_in: TaskCreate) -> Task:
+    task = Task.model_validate(task_in, update={"owner_id": owner_id})
+    session.add(task)
+    session.commit()
+    return task
+
+
+def update_task(*, session: Session, task: Task, task_in: TaskUpdate) -> Task:
+    changes = task_in.model_dump(exclude_unset=True)
+    if changes:
+        task.sqlmodel_update(changes)
+        task.updated_at = utcnow()
+        session.add(task)
+        session.commit()
+    return task
+
+
+def delete_task(*, session: Session, task: Task) -> None:
+    session.delete(task)
+    session.commit()
+
+
+# ---------------------------------------------------------------- conversations
+
+
+def get_conversation(*, session: Session, owner_id: int, conversation_id: int) -> Conversation | None:
+    conversation = session.get(Conversation, conversation_id)
+    return conversation if conversation is not None and conversation.owner_id == owner_id else None
+
+
+def create_conversation(*, session: Session, owner_id: int, title: str) -> Conversation:
+    conversation = Conversation(owner_id=owner_id, title=title[:200])
+    session.add(conversation)
+    session.commit()
+    return conversation
+
+
+def list_conversations(*, session: Session, owner_id: int) -> list[Conversation]:
+    rows = session.exec(
+        select(Conversation)
+        .where(Conversation.owner_id == owner_id)
+        .order_by(col(Conversation.updated_at).desc(), col(Conversation.id).desc())
+    ).all()
+    return list(rows)
+
+
+def list_messages(*, session: Session, conversation_id: int, limit: int | None = None) -> list[Message]:
+    """Messages oldest first; with limit, the newest `limit` of them."""
+    query = select(Message).where(Message.conversation_id == conversation_id)
+    if limit is None:
+        return list(session.exec(query.order_by(col(Message.id))).all())
+    newest = session.exec(query.order_by(col(Message.id).desc()).limit(limit)).all()
+    return list(reversed(newest))
+
+
+def add_message(
+    *,
+    session: Session,
+    conversation: Conversation,
+    role: str,
+    content: str,
+    tool_calls: list[dict[str, object]] | None = None,
+) -> Message:
+    assert conversation.id is not None
+    message = Message(conversation_id=conversation.id, role=role, content=content, tool_calls=tool_calls)
+    conversation.updated_at = utcnow()
+    session.add(message)
+    session.add(conversation)
+    session.commit()
+    return message

@@ -1,0 +1,74 @@
+"""The probes, and what the app does when the database is down or behind on migrations."""
+
+import subprocess
+import sys
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.core.db import BACKEND_DIR
+from app.main import create_app
+from tests.conftest import make_settings
+from tests.factories import PASSWORD, random_email
+
+# Nothing listens on port 1 of loopback: connections are refused at once.
+UNREACHABLE_PG = "postgresql://todo:pw@127.0.0.1:1/todo"
+
+
+def test_livez(client: TestClient) -> None:
+    response = client.get("/livez")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_health_reports_database_and_schema_ok(client: TestClient) -> None:
+    response = client.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"] == {"database": "ok", "schema": "ok"}
+    assert body["version"]
+
+
+def test_health_is_503_when_database_unreachable(make_client: Callable[..., TestClient]) -> None:
+    # The app still starts (so the pod can report), but is not ready.
+    down = TestClient(create_app(make_settings(database_url=UNREACHABLE_PG)))
+    response = down.get("/health")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["checks"]["database"].startswith("unreachable")
+    assert down.get("/livez").status_code == 200
+
+
+def test_api_answers_503_not_500_when_database_unreachable() -> None:
+    down = TestClient(create_app(make_settings(database_url=UNREACHABLE_PG)))
+    response = down.post("/api/auth/register", json={"email": random_email(), "password": PASSWORD})
+    assert response.status_code == 503
+    assert "database" in response.json()["detail"].lower()
+
+
+def test_app_refuses_to_start_on_unmigrated_database(sqlite_file_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        create_app(make_settings(database_url=sqlite_file_url))
+    assert exited.value.code == 3
+    assert "python -m app migrate" in capsys.readouterr().err
+
+
+def test_health_reports_missing_schema(sqlite_file_url: str) -> None:
+    app = create_app(make_settings(database_url=sqlite_file_url), require_schema=False)
+    response = TestClient(app).get("/health")
+    assert response.status_code == 503
+    assert "python -m app migrate" in response.json()["checks"]["schema"]
+
+
+def test_migrate_command_then_health_ok(sqlite_file_url: str) -> None:
+    env = {"DATABASE_URL": sqlite_file_url, "ENVIRONMENT": "development", "PATH": ""}
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "migrate"], cwd=BACKEND_DIR, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "up to date" in done.stdout
+    app = create_app(make_settings(database_url=sqlite_file_url))
+    assert TestClient(app).get("/health").status_code == 200
