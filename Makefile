@@ -1,6 +1,8 @@
 # Entry points. Every target bootstraps what it needs (uv in .tools/, the locked virtualenvs).
 #   make mvp    the main job: the acceptance harness (pytest -m mvp) on the best target available
-#   make test   the whole test suite: lint, type checks, backend tests (SQLite and PostgreSQL), harness self-tests
+#   make test   the whole test suite: lint, types, backend tests (SQLite and PostgreSQL), harness self-tests,
+#               and the acceptance tests on the local target as a gate
+# Extra pytest arguments: make mvp ARGS="--target local --keep"
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -12,7 +14,8 @@ HARNESS_PY := .venv/bin/python
 # Python 3.12 for the compatibility run (CI); pyenv keeps it outside PATH here.
 PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12))
 
-.PHONY: help setup backend harness lint test test-backend test-backend-py312 test-harness serve mvp bench
+.PHONY: help setup backend harness frontend lint test test-backend test-backend-py312 test-harness \
+	test-acceptance serve mvp bench
 
 help:
 	@sed -n '2,4p' Makefile
@@ -29,13 +32,19 @@ backend/.venv/.synced: $(UV) backend/uv.lock backend/pyproject.toml
 	$(UV) sync --frozen --all-groups --quiet
 	touch $@
 
+frontend/node_modules/.npm-ci: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 backend: backend/.venv/.synced
 harness: .venv/.synced
-setup: backend harness
+frontend: frontend/node_modules/.npm-ci
+setup: backend harness frontend
 
 lint: setup
 	cd backend && .venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
+	cd frontend && npm run --silent lint && npm run --silent typecheck
 
 # PostgreSQL: TEST_POSTGRES_URL if set, else the machine's own server started by
 # scripts/dev/postgres.sh; without either the PostgreSQL half is skipped with the reason
@@ -50,16 +59,21 @@ test-backend-py312: $(UV)
 	cd backend && .venv-py312/bin/python --version && .venv-py312/bin/pytest -q -k sqlite
 
 test-harness: harness
-	.venv/bin/pytest tests/harness
+	.venv/bin/pytest tests/harness --html=reports/harness-tests.html
 
-test: lint test-backend
+# Every criterion with a test must PASS on the local target (--gate: NOT RUN fails too).
+test-acceptance: setup
+	.venv/bin/pytest tests/acceptance --target local --gate $(ARGS)
 
-# Until the acceptance harness lands, the main job serves the backend for a try-out.
-mvp: backend
+test: lint test-backend test-harness test-acceptance
+
+mvp: setup
+	.venv/bin/pytest -m mvp $(ARGS)
+
+# The backend alone, for a try-out on http://127.0.0.1:8000 (SQLite file backend/todo.db).
+serve: backend
 	cd backend && ENVIRONMENT=development .venv/bin/python -m app migrate
 	cd backend && ENVIRONMENT=development .venv/bin/python -m app serve --host 127.0.0.1 --port 8000
-
-serve: mvp
 
 bench: setup
 	$(HARNESS_PY) bench/api_load.py --serve sqlite

@@ -7,4 +7,5 @@ pytest_plugins = [
     "fixtures.targets",
     "fixtures.api",
     "fixtures.ui",
+    "pytester",  # the harness's self-tests (tests/harness) run small pytest sessions
 ]

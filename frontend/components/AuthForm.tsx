@@ -59,7 +59,9 @@ export default function AuthForm({ mode, notice }: { mode: Mode; notice?: string
       <form onSubmit={submit} className="card stack" aria-busy={busy} aria-label={text.title}>
         {mode === "register" ? (
           <label>
-            Name <span className="hint">(optional)</span>
+            <span>
+              Name <span className="hint">(optional)</span>
+            </span>
             <input name="name" autoComplete="name" maxLength={100} />
           </label>
         ) : null}

@@ -117,7 +117,9 @@ export default function TasksApp() {
               <input name="title" maxLength={200} required placeholder="e.g. Buy milk" />
             </label>
             <label>
-              Description <span className="hint">(optional)</span>
+              <span>
+                Description <span className="hint">(optional)</span>
+              </span>
               <input name="description" maxLength={2000} />
             </label>
             <button type="submit" disabled={adding}>

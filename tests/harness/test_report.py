@@ -1,0 +1,152 @@
+"""The completion report: verdict rules, and whole pytest sessions judged end to end."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fixtures import criteria
+from fixtures.report import TestResult, gate_failures, judge
+
+C08 = criteria.get("C-08")
+C01 = criteria.get("C-01")
+
+
+def _result(outcome: str, reason: str = "") -> TestResult:
+    return TestResult("t.py::t", outcome, 0.1, reason)  # type: ignore[arg-type]
+
+
+def test_no_test_is_not_run_and_says_why() -> None:
+    assert judge(C01, [], selected=True).status == "NOT RUN"
+    assert judge(C01, [], selected=True).reason == "no test yet (needs docker)"
+    assert judge(C08, [], selected=False).reason == "not selected in this run"
+
+
+def test_skip_is_not_run_never_pass() -> None:
+    verdict = judge(C08, [_result("skipped", "needs a cluster")], selected=True)
+    assert verdict.status == "NOT RUN" and verdict.reason == "needs a cluster"
+
+
+def test_pass_needs_every_test_passed() -> None:
+    assert judge(C08, [_result("passed"), _result("passed")], selected=True).status == "PASS"
+    assert judge(C08, [_result("passed"), _result("skipped", "x")], selected=True).status == "NOT RUN"
+    assert judge(C08, [_result("passed"), _result("failed", "boom")], selected=True).status == "FAIL"
+
+
+def test_gate_fails_on_selected_not_run_and_fail_only() -> None:
+    verdicts = [
+        judge(C08, [_result("passed")], selected=True),
+        judge(C01, [], selected=True),
+        judge(criteria.get("S-01"), [], selected=False),
+        judge(criteria.get("C-09"), [_result("failed", "x")], selected=True),
+    ]
+    assert [v.criterion.id for v in gate_failures(verdicts)] == ["C-01", "C-09"]
+
+
+SUITE = """
+import pytest
+
+@pytest.mark.criterion("C-08")
+def test_passes():
+    assert 1 + 1 == 2
+
+@pytest.mark.criterion("C-09")
+def test_skips():
+    pytest.skip("C-09 needs a browser here")
+
+@pytest.mark.criterion("C-10")
+def test_fails():
+    assert "registered" == "refused"
+
+@pytest.mark.criterion("C-01")
+def test_needs_docker():
+    raise AssertionError("must not run on the local target")
+
+def test_untied():
+    pass
+"""
+
+CONFTEST = """
+pytest_plugins = ["fixtures.settings", "fixtures.evidence", "fixtures.report", "fixtures.targets"]
+"""
+
+
+def _run(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict]:
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(test_suite=SUITE)
+    reports = pytester.path / "out"
+    result = pytester.runpytest_inprocess(
+        "-p", "no:playwright", "-p", "no:cacheprovider", f"--reports-dir={reports}", "--target=local", *args
+    )
+    completion = json.loads((reports / "completion.json").read_text())
+    return result, completion
+
+
+def _statuses(completion: dict) -> dict[str, tuple[str, str]]:
+    return {c["id"]: (c["status"], c["reason"]) for c in completion["criteria"]}
+
+
+def test_session_verdicts_with_mvp_selection(pytester: pytest.Pytester) -> None:
+    result, completion = _run(pytester, "-m", "mvp")
+    statuses = _statuses(completion)
+    assert statuses["C-08"] == ("PASS", "1 test(s) passed")
+    assert statuses["C-09"] == ("NOT RUN", "C-09 needs a browser here")
+    assert statuses["C-10"][0] == "FAIL" and "registered" in statuses["C-10"][1]
+    # The target cannot check C-01: NOT RUN with the reason, and the test body never ran.
+    assert statuses["C-01"] == ("NOT RUN", "C-01 needs docker; target is local")
+    assert statuses["C-02"] == ("NOT RUN", "no test yet (needs docker)")
+    assert statuses["S-01"] == ("NOT RUN", "not selected in this run")
+    assert completion["summary"] == {"PASS": 1, "FAIL": 1, "NOT RUN": 22}
+    assert completion["target"] == "local" and completion["gate"] is False
+    result.assert_outcomes(passed=1, failed=1, skipped=2, deselected=1)
+    assert "Phase IV completion" in result.stdout.str()
+
+
+def test_gate_turns_not_run_into_a_failed_session(pytester: pytest.Pytester) -> None:
+    result, completion = _run(pytester, "-m", "mvp", "-k", "passes or skips", "--gate")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert completion["gate"] is True
+    assert "C-09" in completion["gate_failures"] and "C-02" in completion["gate_failures"]
+    assert "C-08" not in completion["gate_failures"]
+    assert "GATE FAILED" in result.stdout.str()
+
+
+def test_without_gate_skips_do_not_fail_the_session(pytester: pytest.Pytester) -> None:
+    result, completion = _run(pytester, "-k", "passes or skips")
+    assert result.ret == pytest.ExitCode.OK
+    statuses = _statuses(completion)
+    assert statuses["C-08"][0] == "PASS" and statuses["C-09"][0] == "NOT RUN"
+    # Without -m, only criteria with selected tests count as selected.
+    assert completion["gate_failures"] == ["C-09"]
+
+
+def test_unknown_criterion_id_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(test_bad='import pytest\n@pytest.mark.criterion("C-99")\ndef test_x():\n    pass\n')
+    result = pytester.runpytest_inprocess(
+        "-p", "no:playwright", f"--reports-dir={pytester.path / 'out'}", "--target=local"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "unknown criterion 'C-99'" in result.stderr.str() + result.stdout.str()
+
+
+def test_evidence_is_saved_beside_the_report(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(
+        test_ev="""
+import pytest
+
+@pytest.mark.criterion("C-08")
+def test_with_evidence(evidence):
+    evidence.json("health", {"status": "ok"})
+    evidence.png("shot", b"\\x89PNG fake")
+"""
+    )
+    reports = pytester.path / "out"
+    pytester.runpytest_inprocess("-p", "no:playwright", f"--reports-dir={reports}", "--target=local")
+    completion = json.loads((reports / "completion.json").read_text())
+    c08 = next(c for c in completion["criteria"] if c["id"] == "C-08")
+    saved = c08["tests"][0]["evidence"]
+    assert [(e["name"], e["kind"]) for e in saved] == [("health", "json"), ("shot", "png")]
+    assert json.loads(Path(reports, saved[0]["path"]).read_text()) == {"status": "ok"}
+    assert Path(reports, saved[1]["path"]).read_bytes() == b"\x89PNG fake"

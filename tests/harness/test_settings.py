@@ -1,0 +1,69 @@
+"""Settings resolution: option, then environment variable, then default; clear errors."""
+
+from pathlib import Path
+
+import pytest
+
+from fixtures.settings import REPO_ROOT, SettingsError, resolve
+
+
+def test_defaults() -> None:
+    settings = resolve({}, environ={})
+    assert settings.target == "auto"
+    assert settings.gate is None
+    assert settings.keep is False
+    assert settings.reports_dir == REPO_ROOT / "reports"
+    assert settings.startup_timeout == 120.0
+    assert settings.sources["target"] == "default"
+
+
+def test_environment_overrides_default() -> None:
+    settings = resolve({}, environ={"TODO_HARNESS_TARGET": "local", "TODO_HARNESS_GATE": "yes"})
+    assert settings.target == "local" and settings.gate is True
+    assert settings.sources["target"] == "env"
+
+
+def test_option_overrides_environment() -> None:
+    settings = resolve(
+        {"target": "local", "gate": False}, environ={"TODO_HARNESS_TARGET": "docker", "TODO_HARNESS_GATE": "1"}
+    )
+    assert settings.target == "local" and settings.gate is False
+    assert settings.sources["target"] == "option"
+
+
+def test_empty_environment_value_means_unset() -> None:
+    assert resolve({}, environ={"TODO_HARNESS_TARGET": ""}).target == "auto"
+
+
+@pytest.mark.parametrize(
+    ("environ", "words"),
+    [
+        ({"TODO_HARNESS_TARGET": "marsrover"}, ["--target", "TODO_HARNESS_TARGET", "marsrover", "local"]),
+        ({"TODO_HARNESS_GATE": "perhaps"}, ["--gate", "TODO_HARNESS_GATE", "boolean"]),
+        ({"TODO_HARNESS_STARTUP_TIMEOUT": "soon"}, ["--startup-timeout", "not a number"]),
+        ({"TODO_HARNESS_STARTUP_TIMEOUT": "-3"}, ["greater than 0"]),
+    ],
+)
+def test_bad_values_name_option_and_variable(environ: dict[str, str], words: list[str]) -> None:
+    with pytest.raises(SettingsError) as raised:
+        resolve({}, environ=environ)
+    for word in words:
+        assert word in str(raised.value)
+
+
+def test_api_url_needs_base_url() -> None:
+    with pytest.raises(SettingsError, match="--base-url"):
+        resolve({"api_url": "http://127.0.0.1:8000"}, environ={})
+
+
+def test_relative_paths_are_from_the_repository() -> None:
+    settings = resolve({"reports_dir": "out/r", "browser_path": "/opt/chrome"}, environ={})
+    assert settings.reports_dir == REPO_ROOT / "out" / "r"
+    assert settings.browser_path == Path("/opt/chrome")
+
+
+@pytest.mark.parametrize(("kind", "expected"), [("local", False), ("url", False), ("minikube", True), ("kube", True)])
+def test_gate_defaults_on_for_cluster_targets(kind: str, expected: bool) -> None:
+    assert resolve({}, environ={}).gate_for(kind) is expected
+    assert resolve({"gate": True}, environ={}).gate_for(kind) is True
+    assert resolve({"gate": False}, environ={}).gate_for(kind) is False

@@ -1,0 +1,53 @@
+"""Target selection and the pure parts of the local target and the browser lookup."""
+
+from pathlib import Path
+
+import pytest
+
+from fixtures.settings import resolve
+from fixtures.targets import ExistingTarget, LocalTarget, TargetError, select_target, tree_digest
+from fixtures.ui import find_browser
+
+
+@pytest.mark.parametrize("target", ["auto", "local"])
+def test_auto_and_local_select_the_local_target(target: str) -> None:
+    assert isinstance(select_target(resolve({"target": target}, environ={})), LocalTarget)
+
+
+@pytest.mark.parametrize("target", ["docker", "minikube", "kind", "kube"])
+def test_planned_targets_refuse_clearly(target: str) -> None:
+    with pytest.raises(TargetError, match=f"--target {target} is not available yet"):
+        select_target(resolve({"target": target}, environ={}))
+
+
+def test_base_url_selects_the_existing_deployment() -> None:
+    target = select_target(
+        resolve({"base_url": "http://127.0.0.1:3000/", "api_url": "http://127.0.0.1:8000"}, environ={})
+    )
+    assert isinstance(target, ExistingTarget)
+    assert (target.frontend_url, target.backend_url) == ("http://127.0.0.1:3000", "http://127.0.0.1:8000")
+
+
+def test_tree_digest_follows_contents(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "page.tsx").write_text("one")
+    (tmp_path / "package.json").write_text("{}")
+    first = tree_digest(tmp_path, ("package.json", "app", "missing"))
+    assert tree_digest(tmp_path, ("package.json", "app", "missing")) == first
+    (tmp_path / "app" / "page.tsx").write_text("two")
+    assert tree_digest(tmp_path, ("package.json", "app", "missing")) != first
+
+
+def test_find_browser_prefers_configured_then_playwright(tmp_path: Path) -> None:
+    chrome = tmp_path / "chrome"
+    chrome.write_text("")
+    assert find_browser(chrome, None) == (str(chrome), f"--browser-path {chrome}")
+    assert find_browser(None, str(chrome)) == (None, "Playwright's own Chromium")
+    with pytest.raises(LookupError, match="does not exist"):
+        find_browser(tmp_path / "nope", None)
+
+
+def test_find_browser_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr("fixtures.ui.SYSTEM_CHROMIUM", (str(tmp_path / "no-chromium"),))
+    with pytest.raises(LookupError, match="apt-get install chromium"):
+        find_browser(None, str(tmp_path / "no-playwright-browser"))
