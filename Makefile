@@ -32,13 +32,13 @@ backend/.venv/.synced: $(UV) backend/uv.lock backend/pyproject.toml
 	$(UV) sync --frozen --all-groups --quiet
 	touch $@
 
-frontend/node_modules/.npm-ci: frontend/package-lock.json
-	cd frontend && npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+# The harness decides when node_modules is stale (one stamp, one rule): see fixtures/targets.py.
+frontend/node_modules/.harness-lock-digest: .venv/.synced frontend/package.json frontend/package-lock.json
+	$(HARNESS_PY) -c 'from fixtures.targets import FrontendBuild; FrontendBuild().ensure_modules()'
 
 backend: backend/.venv/.synced
 harness: .venv/.synced
-frontend: frontend/node_modules/.npm-ci
+frontend: frontend/node_modules/.harness-lock-digest
 setup: backend harness frontend
 
 lint: setup
