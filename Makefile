@@ -15,7 +15,7 @@ HARNESS_PY := .venv/bin/python
 PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12))
 
 .PHONY: help setup backend harness frontend lint test test-backend test-backend-py312 test-harness \
-	test-acceptance serve mvp bench
+	test-acceptance test-docker images base-images serve mvp bench bench-images
 
 help:
 	@sed -n '2,4p' Makefile
@@ -67,6 +67,18 @@ test-acceptance: setup
 
 test: lint test-backend test-harness test-acceptance
 
+# The images built and run as containers: phase 2 and every criterion with a test must PASS.
+test-docker: setup
+	.venv/bin/pytest tests/acceptance tests/phases --target docker --gate $(ARGS)
+
+# todo-backend:latest and todo-frontend:latest from the official bases (see scripts/build-images.sh).
+images:
+	scripts/build-images.sh
+
+# Stand-in base images for machines without a registry (needs root and debootstrap).
+base-images:
+	scripts/build-base-images.sh
+
 mvp: setup
 	.venv/bin/pytest -m mvp $(ARGS)
 
@@ -77,3 +89,6 @@ serve: backend
 
 bench: setup
 	$(HARNESS_PY) bench/api_load.py --serve sqlite
+
+bench-images: harness
+	$(HARNESS_PY) bench/images.py

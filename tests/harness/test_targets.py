@@ -4,17 +4,32 @@ from pathlib import Path
 
 import pytest
 
+from fixtures import images
 from fixtures.settings import resolve
-from fixtures.targets import ExistingTarget, LocalTarget, TargetError, select_target, tree_digest
+from fixtures.targets import DockerTarget, ExistingTarget, LocalTarget, TargetError, select_target, tree_digest
 from fixtures.ui import find_browser
 
 
-@pytest.mark.parametrize("target", ["auto", "local"])
-def test_auto_and_local_select_the_local_target(target: str) -> None:
-    assert isinstance(select_target(resolve({"target": target}, environ={})), LocalTarget)
+def test_local_is_local_even_with_a_daemon(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(images, "daemon_problem", lambda: None)
+    assert isinstance(select_target(resolve({"target": "local"}, environ={})), LocalTarget)
 
 
-@pytest.mark.parametrize("target", ["docker", "minikube", "kind", "kube"])
+@pytest.mark.parametrize(("problem", "expected"), [(None, DockerTarget), ("no Docker daemon answers", LocalTarget)])
+def test_auto_prefers_docker_when_a_daemon_answers(
+    monkeypatch: pytest.MonkeyPatch, problem: str | None, expected: type
+) -> None:
+    monkeypatch.setattr(images, "daemon_problem", lambda: problem)
+    assert isinstance(select_target(resolve({"target": "auto"}, environ={})), expected)
+
+
+def test_docker_target_is_chosen_when_asked() -> None:
+    target = select_target(resolve({"target": "docker"}, environ={}))
+    assert isinstance(target, DockerTarget)
+    assert "docker" in target.capabilities and "cluster" not in target.capabilities
+
+
+@pytest.mark.parametrize("target", ["minikube", "kind", "kube"])
 def test_planned_targets_refuse_clearly(target: str) -> None:
     with pytest.raises(TargetError, match=f"--target {target} is not available yet"):
         select_target(resolve({"target": target}, environ={}))

@@ -1,19 +1,15 @@
 """Probes: /livez (process up) and /health (ready: database answers, schema current)."""
 
-from importlib.metadata import PackageNotFoundError, version
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import __version__
 from app.core.db import SchemaNotReady, check_schema, ping
 
 router = APIRouter(tags=["health"])
 
-try:
-    APP_VERSION = version("todo-backend")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    APP_VERSION = "0.0.0"
+APP_VERSION = __version__
 
 
 def _cause(exc: SQLAlchemyError) -> str:

@@ -1,0 +1,56 @@
+"""Pure parts of fixtures/images.py: base-image selection and the ignore-file copy check."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fixtures import images
+from fixtures.images import LOCAL_BASES, SPECS, ImageError, ImageSpec
+
+
+def test_official_bases_need_no_build_args() -> None:
+    assert images.base_build_args("official") == {}
+
+
+@pytest.mark.parametrize(("present", "expected"), [(set(LOCAL_BASES.values()), LOCAL_BASES), (set(), {})])
+def test_auto_uses_local_bases_only_when_all_exist(
+    monkeypatch: pytest.MonkeyPatch, present: set[str], expected: dict[str, str]
+) -> None:
+    monkeypatch.setattr(images, "image_exists", lambda tag: tag in present)
+    assert images.base_build_args("auto") == expected
+
+
+def test_local_bases_missing_says_how_to_build_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(images, "image_exists", lambda tag: tag == LOCAL_BASES["PYTHON_IMAGE"])
+    with pytest.raises(ImageError, match="scripts/build-base-images.sh"):
+        images.base_build_args("local")
+
+
+@pytest.mark.parametrize("name", ["backend", "frontend"])
+def test_the_repository_ignore_files_are_exact_copies(name: str) -> None:
+    images.check_ignore_file(SPECS[name])
+
+
+def _spec(tmp_path: Path) -> ImageSpec:
+    (tmp_path / "docker" / "app").mkdir(parents=True)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "docker" / "app" / ".dockerignore").write_text("*\n!src/\n")
+    return ImageSpec("app", "todo-app", tmp_path / "docker" / "app" / "Dockerfile", tmp_path / "app", ())
+
+
+def test_a_differing_or_linked_ignore_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(images, "REPO_ROOT", tmp_path)
+    spec = _spec(tmp_path)
+    with pytest.raises(ImageError, match="must be an exact copy"):
+        images.check_ignore_file(spec)  # missing
+    (spec.context / ".dockerignore").write_text("*\n")
+    with pytest.raises(ImageError, match="cp docker/app/.dockerignore app/.dockerignore"):
+        images.check_ignore_file(spec)  # differs
+    (spec.context / ".dockerignore").unlink()
+    (spec.context / ".dockerignore").symlink_to(spec.ignore_file)
+    with pytest.raises(ImageError, match="not a link"):
+        images.check_ignore_file(spec)
+    (spec.context / ".dockerignore").unlink()
+    shutil.copy(spec.ignore_file, spec.context / ".dockerignore")
+    images.check_ignore_file(spec)
