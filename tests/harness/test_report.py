@@ -150,3 +150,13 @@ def test_with_evidence(evidence):
     assert [(e["name"], e["kind"]) for e in saved] == [("health", "json"), ("shot", "png")]
     assert json.loads(Path(reports, saved[0]["path"]).read_text()) == {"status": "ok"}
     assert Path(reports, saved[1]["path"]).read_bytes() == b"\x89PNG fake"
+
+
+def test_needs_markers_select_what_a_target_can_check(pytester: pytest.Pytester) -> None:
+    result, completion = _run(pytester, "-m", "mvp and not needs_docker and not needs_cluster", "--gate")
+    statuses = _statuses(completion)
+    # C-01 (needs docker) and C-03 (needs a cluster) are out of the selection, so out of the gate.
+    assert statuses["C-01"] == ("NOT RUN", "not selected in this run")
+    assert statuses["C-03"] == ("NOT RUN", "not selected in this run")
+    assert set(completion["gate_failures"]) == {"C-09", "C-10", "C-11", "C-12", "C-13", "C-14"}
+    result.assert_outcomes(passed=1, failed=1, skipped=1, deselected=2)
