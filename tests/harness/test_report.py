@@ -160,3 +160,9 @@ def test_needs_markers_select_what_a_target_can_check(pytester: pytest.Pytester)
     assert statuses["C-03"] == ("NOT RUN", "not selected in this run")
     assert set(completion["gate_failures"]) == {"C-09", "C-10", "C-11", "C-12", "C-13", "C-14"}
     result.assert_outcomes(passed=1, failed=1, skipped=1, deselected=2)
+
+
+def test_a_filter_without_a_tier_selects_only_tested_criteria(pytester: pytest.Pytester) -> None:
+    result, completion = _run(pytester, "-m", "not needs_docker and not needs_cluster", "-k", "passes")
+    assert result.ret == pytest.ExitCode.OK
+    assert [c["id"] for c in completion["criteria"] if c["selected"]] == ["C-08"]
