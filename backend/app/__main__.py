@@ -3,6 +3,7 @@
 import argparse
 import os
 import sys
+import time
 
 from alembic import command
 from pydantic import ValidationError
@@ -20,13 +21,21 @@ def _settings(**overrides: str) -> Settings:
         sys.exit(f"todo-backend: invalid configuration: {problems}")
 
 
-def migrate() -> None:
+def migrate(wait: float = 0) -> None:
+    """Apply the migrations; with `wait`, keep retrying that long while the database is unreachable
+    (a pod's init container may start before its database does)."""
     # Migrations need only DATABASE_URL: a migration job has no use for SECRET_KEY, so its check is skipped.
     settings = _settings(environment="development")
-    try:
-        command.upgrade(alembic_config(settings.database_url), "head")
-    except OperationalError as exc:
-        sys.exit(f"todo-backend: cannot reach the database to migrate: {exc.orig}")
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            command.upgrade(alembic_config(settings.database_url), "head")
+            break
+        except OperationalError as exc:
+            if time.monotonic() >= deadline:
+                sys.exit(f"todo-backend: cannot reach the database to migrate: {exc.orig}")
+            print("todo-backend: database not reachable yet; retrying in 2 s", file=sys.stderr)
+            time.sleep(2)
     print("todo-backend: database schema is up to date")
 
 
@@ -48,14 +57,17 @@ def serve(host: str, port: int, workers: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("migrate", help="apply the database migrations (alembic upgrade head)")
+    migrate_parser = sub.add_parser("migrate", help="apply the database migrations (alembic upgrade head)")
+    migrate_parser.add_argument(
+        "--wait", type=float, default=0, metavar="SECONDS", help="retry this long while the database is unreachable"
+    )
     serve_parser = sub.add_parser("serve", help="run the API with uvicorn")
     serve_parser.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"))
     serve_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve_parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
     args = parser.parse_args(argv)
     if args.command == "migrate":
-        migrate()
+        migrate(args.wait)
     else:
         serve(args.host, args.port, args.workers)
 

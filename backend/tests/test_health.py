@@ -72,3 +72,18 @@ def test_migrate_command_then_health_ok(sqlite_file_url: str) -> None:
     assert "up to date" in done.stdout
     app = create_app(make_settings(database_url=sqlite_file_url))
     assert TestClient(app).get("/health").status_code == 200
+
+
+def test_migrate_gives_up_on_an_unreachable_database_after_waiting() -> None:
+    env = {"DATABASE_URL": UNREACHABLE_PG, "PATH": ""}
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "migrate", "--wait", "3"],
+        cwd=BACKEND_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert "retrying" in done.stderr and "cannot reach the database" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,49 @@
+{{/* Chart name, truncated to the 63 characters Kubernetes names allow. */}}
+{{- define "todo-frontend.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Fully qualified app name: the release name, plus the chart name unless it already holds it. */}}
+{{- define "todo-frontend.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Chart name and version, for the helm.sh/chart label. */}}
+{{- define "todo-frontend.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels on every resource. */}}
+{{- define "todo-frontend.labels" -}}
+helm.sh/chart: {{ include "todo-frontend.chart" . }}
+{{ include "todo-frontend.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: todo-chatbot
+{{- end }}
+
+{{/* Labels that select the web pods (the harness selects by these too). */}}
+{{- define "todo-frontend.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "todo-frontend.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: web
+{{- end }}
+
+{{/* The image reference; the tag defaults to the chart's appVersion. */}}
+{{- define "todo-frontend.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{/* The backend URL the Next.js server proxies /api/* to. */}}
+{{- define "todo-frontend.backendUrl" -}}
+{{- default "http://todo-backend:8000" .Values.backendUrl }}
+{{- end }}
