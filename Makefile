@@ -15,7 +15,7 @@ HARNESS_PY := .venv/bin/python
 PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12))
 
 .PHONY: help setup backend harness frontend lint test test-backend test-backend-py312 test-harness \
-	test-acceptance test-docker images base-images serve mvp bench bench-images
+	test-acceptance test-docker test-package helm-sdk images base-images serve mvp bench bench-images
 
 help:
 	@sed -n '2,4p' Makefile
@@ -65,7 +65,20 @@ test-harness: harness
 test-acceptance: setup
 	.venv/bin/pytest tests/acceptance --target local --gate -m "not needs_docker and not needs_cluster" $(ARGS)
 
-test: lint test-backend test-harness test-acceptance
+# Helm's Go library from PyPI (helm-sdkpy, Python 3.12+): lints the charts where no helm CLI is.
+.venv-helm/.synced: scripts/dev/helm-sdk-requirements.txt
+	@test -n "$(PY312)" || { echo "make: no python3.12 found; set PY312=/path/to/python3.12" >&2; exit 1; }
+	$(PY312) -m venv .venv-helm
+	.venv-helm/bin/pip install --quiet -r scripts/dev/helm-sdk-requirements.txt
+	touch $@
+
+helm-sdk: .venv-helm/.synced
+
+# The charts (phase 3), the scripts (S-06) and the docs (S-07): what needs no cluster.
+test-package: harness helm-sdk
+	.venv/bin/pytest tests/phases/test_3_package.py tests/acceptance/test_should.py --target local $(ARGS)
+
+test: lint test-backend test-harness test-acceptance test-package
 
 # The images built and run as containers: phase 2 and every criterion with a test must PASS.
 test-docker: setup

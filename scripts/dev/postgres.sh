@@ -19,7 +19,7 @@ as_postgres() {
 
 cluster=$(pg_lsclusters --no-header | awk 'NR==1 {print $1" "$2" "$3" "$4}')
 if [ -z "$cluster" ]; then
-  version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+  version=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n 1)
   pg_createcluster "$version" main >/dev/null
   cluster=$(pg_lsclusters --no-header | awk 'NR==1 {print $1" "$2" "$3" "$4}')
 fi

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Plan phase 4: turn .env into a secrets values file (kept out of git), then install or upgrade
+# both charts into the namespace and wait until every pod is Ready.
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+
+usage() {
+  cat <<USAGE
+usage: scripts/deploy.sh [--env-file FILE] [--tag TAG] [--set KEY=VALUE]... [--timeout DURATION]
+
+Installs (or upgrades) releases $BACKEND_RELEASE and $FRONTEND_RELEASE in namespace $NAMESPACE.
+  --env-file FILE     settings to deploy (default .env; see .env.example). Secrets go to a values
+                      file under .secrets/ (gitignored, mode 600), never into git or a ConfigMap.
+  --tag TAG           image tag of both images (default latest)
+  --set KEY=VALUE     extra value for the backend chart (repeatable)
+  --timeout DURATION  how long helm waits for Ready pods (default 5m)
+Environment: NAMESPACE, BACKEND_RELEASE, FRONTEND_RELEASE.
+USAGE
+}
+
+env_file="$ROOT/.env"
+tag=latest
+timeout=5m
+extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --env-file) [ $# -ge 2 ] || die "--env-file needs a value"; env_file=$2; shift ;;
+    --tag) [ $# -ge 2 ] || die "--tag needs a value"; tag=$2; shift ;;
+    --set) [ $# -ge 2 ] || die "--set needs a value"; extra+=(--set "$2"); shift ;;
+    --timeout) [ $# -ge 2 ] || die "--timeout needs a value"; timeout=$2; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument $1" ;;
+  esac
+  shift
+done
+
+need helm "install Helm 3 (https://helm.sh/docs/intro/install/)"
+need kubectl "install kubectl (https://kubernetes.io/docs/tasks/tools/)"
+need python3 "install Python 3"
+kubectl version --request-timeout=10s >/dev/null 2>&1 || die "kubectl cannot reach a cluster; run scripts/setup-minikube.sh"
+
+# 4.1: secrets file from .env (plan risks R-07 and R-10: no hand-encoding, nothing in git).
+mkdir -p "$ROOT/.secrets"
+chmod 700 "$ROOT/.secrets"
+secrets_file="$ROOT/.secrets/backend-values.yaml"
+if [ -f "$env_file" ]; then
+  say "4.1 secrets from $env_file -> $secrets_file"
+  (umask 077 && python3 "$ROOT/scripts/env_to_values.py" "$env_file" >"$secrets_file")
+else
+  say "4.1 no $env_file: SECRET_KEY is generated, the in-cluster PostgreSQL and the local AI agent are used"
+  (umask 077 && echo "{}" >"$secrets_file")
+fi
+
+kubectl create namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+
+say "4.2 backend ($BACKEND_RELEASE)"
+helm upgrade --install "$BACKEND_RELEASE" "$ROOT/helm-charts/todo-backend" -n "$NAMESPACE" \
+  -f "$secrets_file" --set image.tag="$tag" "${extra[@]}" --wait --timeout "$timeout"
+say "4.3 backend pods Ready"
+kubectl -n "$NAMESPACE" rollout status "deployment/$BACKEND_RELEASE" --timeout="$timeout"
+
+say "4.5 frontend ($FRONTEND_RELEASE)"
+helm upgrade --install "$FRONTEND_RELEASE" "$ROOT/helm-charts/todo-frontend" -n "$NAMESPACE" \
+  --set image.tag="$tag" --set backendUrl="http://$BACKEND_RELEASE:8000" --wait --timeout "$timeout"
+say "4.6 frontend pods Ready"
+kubectl -n "$NAMESPACE" rollout status "deployment/$FRONTEND_RELEASE" --timeout="$timeout"
+
+say "4.7 frontend URL"
+if command -v minikube >/dev/null 2>&1 && minikube status >/dev/null 2>&1; then
+  echo "run: minikube service $FRONTEND_RELEASE -n $NAMESPACE --url"
+else
+  echo "run: kubectl -n $NAMESPACE port-forward svc/$FRONTEND_RELEASE 3000:3000  (then http://127.0.0.1:3000)"
+fi

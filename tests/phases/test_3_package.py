@@ -1,0 +1,141 @@
+"""Plan phase 3, PACKAGE: the charts' files (3.1-3.8, 3.10-3.16), lint (3.9, 3.17) and the
+rendered manifests (3.18), in plan order."""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from fixtures import manifests
+from fixtures.evidence import Evidence
+from fixtures.helm import CHARTS, Helm, HelmUnavailable
+
+pytestmark = pytest.mark.phase3
+
+# The plan's deliverables checklist (7.4), chart by chart.
+CHECKLIST = {
+    "backend": [
+        "Chart.yaml",
+        "values.yaml",
+        "templates/deployment.yaml",
+        "templates/service.yaml",
+        "templates/configmap.yaml",
+        "templates/secret.yaml",
+        "templates/_helpers.tpl",
+    ],
+    "frontend": [
+        "Chart.yaml",
+        "values.yaml",
+        "templates/deployment.yaml",
+        "templates/service.yaml",
+        "templates/configmap.yaml",
+        "templates/_helpers.tpl",
+    ],
+}
+# Secret values fed to the render, which must then appear in no ConfigMap.
+SECRET_VALUES = {
+    "secrets.secretKey": "render-check-secret-key-0123456789",
+    "secrets.openaiApiKey": "sk-render-check-openai",
+    "postgresql.password": "render-check-db-password",
+}
+
+
+def _undocumented_values(values_file: Path) -> list[str]:
+    """Keys of values.yaml that are neither under a comment nor in a documented block.
+
+    Walking up from a key: deeper lines are skipped; a comment, the parent key or a sibling key
+    (same block) documents it; a blank line first means it stands undocumented.
+    """
+    lines = values_file.read_text().splitlines()
+    missing = []
+    for index, line in enumerate(lines):
+        match = re.match(r"^(\s*)([A-Za-z][A-Za-z0-9]*):", line)
+        if not match:
+            continue
+        indent = len(match.group(1))
+        documented = False
+        for above in reversed(lines[:index]):
+            if not above.strip():
+                break
+            depth = len(above) - len(above.lstrip())
+            if depth > indent:
+                continue
+            documented = above.strip().startswith("#") or depth < indent or bool(re.match(r"\s*[A-Za-z]", above))
+            break
+        if not documented:
+            missing.append(match.group(2))
+    return missing
+
+
+def _check_files(name: str, evidence: Evidence) -> None:
+    chart = CHARTS[name]
+    missing = [f for f in CHECKLIST[name] if not (chart / f).is_file()]
+    assert not missing, f"{chart.name} lacks {missing}"
+    meta = yaml.safe_load((chart / "Chart.yaml").read_text())
+    evidence.json(f"{chart.name}/Chart.yaml", meta)
+    assert meta["apiVersion"] == "v2" and meta["name"] == chart.name and meta["type"] == "application"
+    for extra in ("values.schema.json", "templates/NOTES.txt"):
+        assert (chart / extra).is_file(), f"{chart.name} lacks {extra}"
+    assert list((chart / "templates" / "tests").glob("*.yaml")), f"{chart.name} has no `helm test` pod"
+    undocumented = _undocumented_values(chart / "values.yaml")
+    assert not undocumented, f"undocumented values in {chart.name}: {undocumented}"
+
+
+def _lint(name: str, evidence: Evidence) -> None:
+    try:
+        result = Helm().lint(CHARTS[name])
+    except HelmUnavailable as exc:
+        pytest.skip(str(exc))
+    evidence.text(f"lint {CHARTS[name].name} ({result.tool})", result.output)
+    assert result.ok, f"{CHARTS[name].name} does not lint clean with {result.tool}:\n{result.output[-2000:]}"
+
+
+@pytest.mark.order(310)
+def test_3_1_to_3_8_backend_chart_files(evidence: Evidence) -> None:
+    _check_files("backend", evidence)
+
+
+@pytest.mark.order(390)
+def test_3_9_backend_chart_lints_clean(evidence: Evidence) -> None:
+    _lint("backend", evidence)
+
+
+@pytest.mark.order(3100)
+def test_3_10_to_3_16_frontend_chart_files(evidence: Evidence) -> None:
+    _check_files("frontend", evidence)
+    service = (CHARTS["frontend"] / "values.yaml").read_text()
+    assert re.search(r"^\s+type: NodePort$", service, re.M) and re.search(r"^\s+nodePort: 30080$", service, re.M)
+
+
+@pytest.mark.order(3170)
+def test_3_17_frontend_chart_lints_clean(evidence: Evidence) -> None:
+    _lint("frontend", evidence)
+
+
+@pytest.mark.order(3180)
+def test_3_18_charts_render_valid_hardened_manifests(evidence: Evidence) -> None:
+    client = Helm()
+    if not client.available:
+        pytest.skip("rendering needs the helm CLI; install Helm 3 (https://helm.sh/docs/intro/install/)")
+    rendered: list[dict[str, Any]] = []
+    rendered += client.template("todo-backend", CHARTS["backend"], values=SECRET_VALUES)
+    rendered += client.template("todo-frontend", CHARTS["frontend"])
+    evidence.text("helm template (both charts)", yaml.safe_dump_all(rendered))
+    problems: list[str] = []
+    for obj in rendered:
+        # The database runs the official image, whose entrypoint writes outside its volume.
+        database = obj.get("metadata", {}).get("labels", {}).get("app.kubernetes.io/component") == "database"
+        problems += manifests.workload_problems(obj, read_only_root=not database)
+        problems += manifests.checksum_problems(obj)
+    problems += manifests.node_port_problems(rendered)
+    problems += manifests.configmap_secret_problems(rendered, SECRET_VALUES.values())
+    problems += manifests.label_problems(rendered)
+    assert not problems, "\n".join(problems)
+    api = next(o for o in rendered if o["kind"] == "Deployment" and o["metadata"]["name"] == "todo-backend")
+    assert manifests.probe_paths(api) == {
+        "startupProbe": "/livez",
+        "livenessProbe": "/livez",
+        "readinessProbe": "/health",
+    }
