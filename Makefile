@@ -61,9 +61,9 @@ test-backend-py312: $(UV)
 test-harness: harness
 	.venv/bin/pytest tests/harness --html=reports/harness-tests.html
 
-# Every criterion the local target can check must PASS (--gate: NOT RUN fails too).
+# Every MVP criterion the local target can check must PASS (--gate: NOT RUN fails too).
 test-acceptance: setup
-	.venv/bin/pytest tests/acceptance --target local --gate -m "not needs_docker and not needs_cluster" $(ARGS)
+	.venv/bin/pytest tests/acceptance --target local --gate -m "mvp and not needs_docker and not needs_cluster" $(ARGS)
 
 # Helm's Go library from PyPI (helm-sdkpy, Python 3.12+): lints the charts where no helm CLI is.
 .venv-helm/.synced: scripts/dev/helm-sdk-requirements.txt
