@@ -45,6 +45,7 @@ def test_cluster_criteria_need_a_cluster() -> None:
         "S-03",
         "S-04",
         "S-05",
+        "S-06",
         "N-02",
         "N-03",
     }
