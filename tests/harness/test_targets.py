@@ -6,7 +6,15 @@ import pytest
 
 from fixtures import images
 from fixtures.settings import resolve
-from fixtures.targets import DockerTarget, ExistingTarget, LocalTarget, TargetError, select_target, tree_digest
+from fixtures.targets import (
+    ClusterTarget,
+    DockerTarget,
+    ExistingTarget,
+    LocalTarget,
+    TargetError,
+    select_target,
+    tree_digest,
+)
 from fixtures.ui import find_browser
 
 
@@ -16,9 +24,10 @@ def test_local_is_local_even_with_a_daemon(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 @pytest.mark.parametrize(("problem", "expected"), [(None, DockerTarget), ("no Docker daemon answers", LocalTarget)])
-def test_auto_prefers_docker_when_a_daemon_answers(
+def test_auto_prefers_docker_when_a_daemon_answers_and_no_cluster_does(
     monkeypatch: pytest.MonkeyPatch, problem: str | None, expected: type
 ) -> None:
+    monkeypatch.setattr("fixtures.targets._cluster_problem", lambda kind, settings: "no cluster")
     monkeypatch.setattr(images, "daemon_problem", lambda: problem)
     assert isinstance(select_target(resolve({"target": "auto"}, environ={})), expected)
 
@@ -30,9 +39,25 @@ def test_docker_target_is_chosen_when_asked() -> None:
 
 
 @pytest.mark.parametrize("target", ["minikube", "kind", "kube"])
-def test_planned_targets_refuse_clearly(target: str) -> None:
-    with pytest.raises(TargetError, match=f"--target {target} is not available yet"):
-        select_target(resolve({"target": target}, environ={}))
+def test_cluster_targets_are_chosen_when_asked(target: str) -> None:
+    chosen = select_target(resolve({"target": target}, environ={}))
+    assert isinstance(chosen, ClusterTarget) and chosen.kind == target
+    assert {"cluster", "docker", "browser"} <= chosen.capabilities
+    assert resolve({"target": target}, environ={}).gate_for(chosen.kind) is True
+
+
+def test_auto_prefers_a_running_minikube(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("fixtures.targets.shutil.which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr("fixtures.targets._cluster_problem", lambda kind, settings: None)
+    chosen = select_target(resolve({"target": "auto"}, environ={}))
+    assert isinstance(chosen, ClusterTarget) and chosen.kind == "minikube"
+
+
+def test_a_missing_cluster_fails_the_deployment_with_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("fixtures.cluster.shutil.which", lambda name: None)
+    chosen = select_target(resolve({"target": "minikube"}, environ={}))
+    with pytest.raises(TargetError, match="minikube is not installed"):
+        chosen.deploy()
 
 
 def test_base_url_selects_the_existing_deployment() -> None:

@@ -1,0 +1,90 @@
+"""Pure logic for the cluster targets: readiness, restarts, quantities, usage, URL discovery."""
+
+import pytest
+
+from fixtures import kube
+from fixtures.cluster import minikube_url_strategy
+
+
+def _pod(phase: str = "Running", ready: tuple[bool, ...] = (True,), restarts: int = 0, **extra: object) -> kube.Pod:
+    return {
+        "metadata": {"name": "todo-backend-abc", **extra},
+        "spec": {"containers": [{"name": f"c{i}"} for i in range(len(ready))]},
+        "status": {
+            "phase": phase,
+            "containerStatuses": [{"name": f"c{i}", "ready": r, "restartCount": restarts} for i, r in enumerate(ready)],
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("pod", "ready", "column"),
+    [
+        (_pod(), True, "1/1"),
+        (_pod(ready=(True, False)), False, "1/2"),
+        (_pod(phase="Pending", ready=(False,)), False, "0/1"),
+        (_pod(deletionTimestamp="2026-11-26T07:00:00Z"), False, "1/1"),
+    ],
+)
+def test_readiness_is_running_with_every_container_ready(pod: kube.Pod, ready: bool, column: str) -> None:
+    assert kube.pod_ready(pod) is ready
+    assert kube.ready_column(pod) == column
+
+
+def test_a_pod_without_container_statuses_is_not_ready() -> None:
+    assert kube.pod_ready({"metadata": {}, "status": {"phase": "Running"}}) is False
+
+
+def test_restarts_are_summed_and_waiting_reasons_named() -> None:
+    pod = _pod(ready=(False, True), restarts=2)
+    pod["status"]["containerStatuses"][0]["state"] = {"waiting": {"reason": "CrashLoopBackOff"}}
+    pod["status"]["initContainerStatuses"] = [{"name": "migrate", "state": {"waiting": {"reason": "ImagePullBackOff"}}}]
+    assert kube.restart_count(pod) == 4
+    assert kube.waiting_reasons(pod) == ["migrate: ImagePullBackOff", "c0: CrashLoopBackOff"]
+
+
+@pytest.mark.parametrize(("text", "cores"), [("250m", 0.25), ("1", 1.0), ("1500000n", 0.0015), ("2.5", 2.5)])
+def test_cpu_quantities(text: str, cores: float) -> None:
+    assert kube.parse_cpu(text) == pytest.approx(cores)
+
+
+@pytest.mark.parametrize(("text", "size"), [("128Mi", 128 * 2**20), ("1Gi", 2**30), ("500M", 5e8), ("1024", 1024)])
+def test_memory_quantities(text: str, size: float) -> None:
+    assert kube.parse_memory(text) == size
+
+
+@pytest.mark.parametrize("bad", ["", "12 cores", "1.5Q"])
+def test_bad_quantities_are_refused(bad: str) -> None:
+    with pytest.raises(ValueError):
+        kube.parse_memory(bad)
+
+
+def test_usage_against_limits() -> None:
+    pod = {
+        "metadata": {"name": "p"},
+        "spec": {"containers": [{"resources": {"limits": {"cpu": "500m", "memory": "256Mi"}}}]},
+    }
+    under = kube.usage(pod, {"containers": [{"usage": {"cpu": "120m", "memory": "100Mi"}}]})
+    over = kube.usage(pod, {"containers": [{"usage": {"cpu": "120m", "memory": "300Mi"}}]})
+    assert under.within_limits and under.cpu_cores == pytest.approx(0.12)
+    assert not over.within_limits
+    unlimited = kube.usage(
+        {"metadata": {"name": "q"}, "spec": {"containers": [{}]}},
+        {"containers": [{"usage": {"cpu": "9", "memory": "9Gi"}}]},
+    )
+    assert unlimited.cpu_limit is None and unlimited.within_limits
+
+
+@pytest.mark.parametrize(
+    ("driver", "system", "strategy"),
+    [
+        ("docker", "Darwin", "tunnel"),
+        ("docker", "Windows", "tunnel"),
+        ("docker", "Linux", "node-ip"),
+        ("hyperkit", "Darwin", "node-ip"),
+        ("kvm2", "Linux", "node-ip"),
+        ("podman", "Darwin", "tunnel"),
+    ],
+)
+def test_minikube_url_discovery_per_driver(driver: str, system: str, strategy: str) -> None:
+    assert minikube_url_strategy(driver, system) == strategy
