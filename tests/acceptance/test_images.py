@@ -40,7 +40,8 @@ def _build_criterion(image_set: Images, name: str, evidence: Evidence) -> None:
 def _size_criterion(image_set: Images, name: str, evidence: Evidence) -> None:
     result = _built(image_set, name, evidence)
     assert result.ok, f"{result.tag} did not build, so its size cannot be checked"
-    assert result.size_bytes is not None
+    if result.size_bytes is None:
+        pytest.skip(f"--no-build: {result.tag} is not in this machine's Docker daemon, so its size is unknown")
     limit = SIZE_LIMITS[name]
     assert result.size_bytes < limit, f"{result.tag} is {result.size_bytes / 1e6:.0f} MB, over {limit / 1e6:.0f} MB"
 

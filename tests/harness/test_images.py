@@ -54,3 +54,14 @@ def test_a_differing_or_linked_ignore_file_is_refused(tmp_path: Path, monkeypatc
     (spec.context / ".dockerignore").unlink()
     shutil.copy(spec.ignore_file, spec.context / ".dockerignore")
     images.check_ignore_file(spec)
+
+
+def test_no_build_reuses_by_tag_and_says_when_the_size_is_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fixtures.settings import resolve
+
+    monkeypatch.setattr(images, "image_exists", lambda tag: tag.startswith("todo-backend"))
+    monkeypatch.setattr(images, "image_size", lambda tag: 123_000_000)
+    image_set = images.Images(resolve({"no_build": True, "image_tag": "v1"}, environ={}))
+    backend, frontend = image_set.get("backend"), image_set.get("frontend")
+    assert (backend.tag, backend.reused, backend.size_bytes) == ("todo-backend:v1", True, 123_000_000)
+    assert (frontend.tag, frontend.reused, frontend.size_bytes) == ("todo-frontend:v1", True, None)
