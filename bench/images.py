@@ -21,7 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fixtures import images  # noqa: E402
-from fixtures.targets import free_port, http_ok  # noqa: E402
+from fixtures.proc import free_port  # noqa: E402
+from fixtures.targets import http_ok  # noqa: E402
 
 # The file each rebuild changes (a comment appended).
 TOUCHED = {"backend": "app/main.py", "frontend": "app/page.tsx"}

@@ -1,10 +1,14 @@
 """Small helpers that make random users and tasks through the API."""
 
 import secrets
+import subprocess
+import sys
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi.testclient import TestClient
+
+from app.core.db import BACKEND_DIR
 
 PASSWORD = "correct horse battery"
 
@@ -52,3 +56,15 @@ def chat(client: TestClient, user: AuthedUser, message: str, conversation_id: in
     if conversation_id is not None:
         body["conversation_id"] = conversation_id
     return client.post("/api/chat", json=body, headers=user.headers)
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`python -m app ARGS` in a clean environment (only `env`), as an operator would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        cwd=BACKEND_DIR,
+        env={"PATH": "", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

@@ -1,13 +1,10 @@
 """Settings: placeholder secrets refused outside development, database URLs normalized."""
 
-import subprocess
-import sys
-
 import pytest
 from pydantic import ValidationError
 
 from app.core.config import Settings, normalize_database_url
-from app.core.db import BACKEND_DIR
+from tests.factories import run_cli
 
 
 def test_placeholder_secret_refused_in_production() -> None:
@@ -53,15 +50,7 @@ def test_unknown_provider_is_refused() -> None:
 
 
 def test_serve_with_placeholder_secret_exits_with_clear_message(tmp_path: object) -> None:
-    env = {"ENVIRONMENT": "production", "SECRET_KEY": "changethis", "PATH": ""}
-    done = subprocess.run(
-        [sys.executable, "-m", "app", "serve", "--port", "1"],
-        cwd=BACKEND_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_cli("serve", "--port", "1", env={"ENVIRONMENT": "production", "SECRET_KEY": "changethis"})
     assert done.returncode != 0
     assert "SECRET_KEY" in done.stderr
     assert "Traceback" not in done.stderr

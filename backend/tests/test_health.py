@@ -1,16 +1,13 @@
 """The probes, and what the app does when the database is down or behind on migrations."""
 
-import subprocess
-import sys
 from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
 
-from app.core.db import BACKEND_DIR
 from app.main import create_app
 from tests.conftest import make_settings
-from tests.factories import PASSWORD, random_email
+from tests.factories import PASSWORD, random_email, run_cli
 
 # Nothing listens on port 1 of loopback: connections are refused at once.
 UNREACHABLE_PG = "postgresql://todo:pw@127.0.0.1:1/todo"
@@ -64,10 +61,7 @@ def test_health_reports_missing_schema(sqlite_file_url: str) -> None:
 
 
 def test_migrate_command_then_health_ok(sqlite_file_url: str) -> None:
-    env = {"DATABASE_URL": sqlite_file_url, "ENVIRONMENT": "development", "PATH": ""}
-    done = subprocess.run(
-        [sys.executable, "-m", "app", "migrate"], cwd=BACKEND_DIR, env=env, capture_output=True, text=True, timeout=60
-    )
+    done = run_cli("migrate", env={"DATABASE_URL": sqlite_file_url, "ENVIRONMENT": "development"})
     assert done.returncode == 0, done.stderr
     assert "up to date" in done.stdout
     app = create_app(make_settings(database_url=sqlite_file_url))
@@ -75,15 +69,7 @@ def test_migrate_command_then_health_ok(sqlite_file_url: str) -> None:
 
 
 def test_migrate_gives_up_on_an_unreachable_database_after_waiting() -> None:
-    env = {"DATABASE_URL": UNREACHABLE_PG, "PATH": ""}
-    done = subprocess.run(
-        [sys.executable, "-m", "app", "migrate", "--wait", "3"],
-        cwd=BACKEND_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_cli("migrate", "--wait", "3", env={"DATABASE_URL": UNREACHABLE_PG})
     assert done.returncode != 0
     assert "retrying" in done.stderr and "cannot reach the database" in done.stderr
     assert "Traceback" not in done.stderr
