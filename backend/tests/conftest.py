@@ -11,6 +11,7 @@ from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from app.core.config import Settings, normalize_database_url
 from app.core.db import alembic_config
@@ -42,7 +43,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         command.upgrade(alembic_config(url), "head")
         yield url
         return
-    admin_url = make_url(_postgres_admin_url())
+    raw_url = _postgres_admin_url()
+    try:
+        admin_url = make_url(raw_url)
+    except ArgumentError:
+        pytest.fail(f"{POSTGRES_ENV} is not a database URL: {raw_url!r}")
     name = f"todo_test_{secrets.token_hex(4)}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:

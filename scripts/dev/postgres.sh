@@ -4,6 +4,9 @@
 #   usage: scripts/dev/postgres.sh            -> prints postgresql://todo_test:...@127.0.0.1:PORT/postgres
 # Needs root (or the postgres user) and `apt-get install postgresql`; says so when missing.
 set -euo pipefail
+# Standard output carries the URL and nothing else: callers capture it with $(...).
+# Everything the PostgreSQL tools print (e.g. pg_ctlcluster's "Removed stale pid file.") goes to stderr.
+exec 3>&1 1>&2
 
 role=todo_test
 password=todo_test
@@ -20,12 +23,12 @@ as_postgres() {
 cluster=$(pg_lsclusters --no-header | awk 'NR==1 {print $1" "$2" "$3" "$4}')
 if [ -z "$cluster" ]; then
   version=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n 1)
-  pg_createcluster "$version" main >/dev/null
+  pg_createcluster "$version" main 3>&- >/dev/null
   cluster=$(pg_lsclusters --no-header | awk 'NR==1 {print $1" "$2" "$3" "$4}')
 fi
 read -r version name port status <<<"$cluster"
 if [ "$status" != online ]; then
-  pg_ctlcluster "$version" "$name" start
+  pg_ctlcluster "$version" "$name" start 3>&-  # the server must not hold our stdout open
 fi
 
 for _ in $(seq 1 50); do
@@ -41,4 +44,4 @@ DO \$\$ BEGIN
 END \$\$;
 SQL
 
-echo "postgresql://$role:$password@127.0.0.1:$port/postgres"
+echo "postgresql://$role:$password@127.0.0.1:$port/postgres" >&3
