@@ -15,7 +15,7 @@ HARNESS_PY := .venv/bin/python
 PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12))
 
 .PHONY: help setup backend harness frontend lint test test-backend test-backend-py312 test-harness \
-	test-acceptance test-docker test-package helm-sdk images base-images serve mvp bench bench-images
+	test-acceptance test-docker test-package images base-images serve mvp bench bench-images
 
 help:
 	@sed -n '2,4p' Makefile
@@ -65,17 +65,8 @@ test-harness: harness
 test-acceptance: setup
 	.venv/bin/pytest tests/acceptance --target local --gate -m "mvp and not needs_docker and not needs_cluster" $(ARGS)
 
-# Helm's Go library from PyPI (helm-sdkpy, Python 3.12+): lints the charts where no helm CLI is.
-.venv-helm/.synced: scripts/dev/helm-sdk-requirements.txt
-	@test -n "$(PY312)" || { echo "make: no python3.12 found; set PY312=/path/to/python3.12" >&2; exit 1; }
-	$(PY312) -m venv .venv-helm
-	.venv-helm/bin/pip install --quiet -r scripts/dev/helm-sdk-requirements.txt
-	touch $@
-
-helm-sdk: .venv-helm/.synced
-
 # The charts (phase 3), the scripts (S-06) and the docs (S-07): what needs no cluster.
-test-package: harness helm-sdk
+test-package: harness
 	.venv/bin/pytest tests/phases/test_3_package.py tests/phases/test_6_document.py tests/acceptance/test_should.py \
 		--target local $(ARGS)
 

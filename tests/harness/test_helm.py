@@ -1,7 +1,6 @@
 """Pure parts of fixtures/helm.py: history and manifest parsing, values arguments, missing tools."""
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -53,11 +52,55 @@ def test_values_become_typed_set_json_arguments() -> None:
     ]
 
 
-def test_without_helm_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_without_helm_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(helm.shutil, "which", lambda name: None)
-    monkeypatch.setattr(helm, "SDK_PYTHON", tmp_path / "none")
+    monkeypatch.setattr(helm, "_sdk", lambda: None)
     client = helm.Helm()
+    for action in (
+        lambda: client.template("todo-backend", helm.CHARTS["backend"]),
+        lambda: client.lint(helm.CHARTS["backend"]),
+    ):
+        with pytest.raises(helm.HelmUnavailable, match=r"helm.sh/docs/intro/install.*uv sync --group charts"):
+            action()
     with pytest.raises(helm.HelmUnavailable, match="helm.sh/docs/intro/install"):
-        client.template("todo-backend", helm.CHARTS["backend"])
-    with pytest.raises(helm.HelmUnavailable, match="make helm-sdk"):
-        client.lint(helm.CHARTS["backend"])
+        client.history("todo-backend")
+
+
+def test_dotted_values_nest_as_the_chart_sees_them() -> None:
+    nested = helm.nest_values({"image.tag": "v2", "image.pullPolicy": "Never", "replicaCount": 2, "a.b.c": [1]})
+    assert nested == {"image": {"tag": "v2", "pullPolicy": "Never"}, "replicaCount": 2, "a": {"b": {"c": [1]}}}
+    assert helm.nest_values(None) == {}
+    with pytest.raises(ValueError, match="conflicts"):
+        helm.nest_values({"image": "x", "image.tag": "v2"})
+
+
+def test_rendered_files_become_one_manifest_stream() -> None:
+    files = {
+        "c/templates/service.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n",
+        "c/templates/NOTES.txt": "Visit http://...",
+        "c/templates/empty.yaml": "\n  \n",
+        "c/templates/a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+    }
+    stream = helm.rendered_stream(files)
+    assert stream.startswith("---\n# Source: c/templates/a.yaml\n")
+    assert "NOTES" not in stream and "empty.yaml" not in stream
+    assert [o["kind"] for o in helm.parse_manifests(stream)] == ["ConfigMap", "Service"]
+
+
+# Helm's library is part of the harness's locked environment (the charts group), so these run everywhere
+# `make setup` has run; without it they fail rather than skip.
+def test_without_the_cli_helms_library_lints_and_renders(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(helm.shutil, "which", lambda name: None)
+    client = helm.Helm(namespace="elsewhere")
+    lint = client.lint(helm.CHARTS["frontend"])
+    assert lint.ok and "helm-python-sdk" in lint.tool, lint
+    rendered = client.template("web", helm.CHARTS["frontend"], values={"service.nodePort": 30999})
+    services = [o for o in rendered.objects if o["kind"] == "Service"]
+    assert services and services[0]["spec"]["ports"][0]["nodePort"] == 30999
+    assert {o["metadata"]["labels"]["app.kubernetes.io/instance"] for o in rendered.objects} == {"web"}
+
+
+def test_without_the_cli_bad_values_are_refused_by_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(helm.shutil, "which", lambda name: None)
+    with pytest.raises(ValueError, match="nodePort"):
+        helm.Helm().template("web", helm.CHARTS["frontend"], values={"service.nodePort": "thirty"})
