@@ -7,15 +7,18 @@ source "$(dirname "$0")/lib.sh"
 
 usage() {
   cat <<USAGE
-usage: scripts/deploy.sh [--env-file FILE] [--tag TAG] [--set KEY=VALUE]... [--timeout DURATION]
+usage: scripts/deploy.sh [--env-file FILE] [--tag TAG] [--set KEY=VALUE]... [--frontend-set KEY=VALUE]...
+                        [--timeout DURATION]
 
 Installs (or upgrades) releases $BACKEND_RELEASE and $FRONTEND_RELEASE in namespace $NAMESPACE.
-  --env-file FILE     settings to deploy (default .env; see .env.example). Secrets go to a values
-                      file under .secrets/ (gitignored, mode 600), never into git or a ConfigMap.
-  --tag TAG           image tag of both images (default latest)
-  --set KEY=VALUE     extra value for the backend chart (repeatable)
-  --timeout DURATION  how long helm waits for Ready pods (default 5m)
-Environment: NAMESPACE, BACKEND_RELEASE, FRONTEND_RELEASE.
+  --env-file FILE          settings to deploy (default .env; see .env.example). Secrets go to a
+                           values file in \$SECRETS_DIR (default .secrets/, gitignored, mode 600),
+                           never into git or a ConfigMap.
+  --tag TAG                image tag of both images (default latest)
+  --set KEY=VALUE          extra value for the backend chart (repeatable)
+  --frontend-set KEY=VALUE extra value for the frontend chart (repeatable), e.g. service.nodePort=30081
+  --timeout DURATION       how long helm waits for Ready pods (default 5m)
+Environment: NAMESPACE, BACKEND_RELEASE, FRONTEND_RELEASE, SECRETS_DIR.
 USAGE
 }
 
@@ -23,11 +26,13 @@ env_file="$ROOT/.env"
 tag=latest
 timeout=5m
 extra=()
+frontend_extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --env-file) [ $# -ge 2 ] || die "--env-file needs a value"; env_file=$2; shift ;;
     --tag) [ $# -ge 2 ] || die "--tag needs a value"; tag=$2; shift ;;
     --set) [ $# -ge 2 ] || die "--set needs a value"; extra+=(--set "$2"); shift ;;
+    --frontend-set) [ $# -ge 2 ] || die "--frontend-set needs a value"; frontend_extra+=(--set "$2"); shift ;;
     --timeout) [ $# -ge 2 ] || die "--timeout needs a value"; timeout=$2; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument $1" ;;
@@ -41,9 +46,9 @@ need python3 "install Python 3"
 kubectl version --request-timeout=10s >/dev/null 2>&1 || die "kubectl cannot reach a cluster; run scripts/setup-minikube.sh"
 
 # 4.1: secrets file from .env (plan risks R-07 and R-10: no hand-encoding, nothing in git).
-mkdir -p "$ROOT/.secrets"
-chmod 700 "$ROOT/.secrets"
-secrets_file="$ROOT/.secrets/backend-values.yaml"
+mkdir -p "$SECRETS_DIR"
+chmod 700 "$SECRETS_DIR"
+secrets_file="$SECRETS_DIR/backend-values.yaml"
 if [ -f "$env_file" ]; then
   say "4.1 secrets from $env_file -> $secrets_file"
   (umask 077 && python3 "$ROOT/scripts/env_to_values.py" "$env_file" >"$secrets_file")
@@ -56,13 +61,14 @@ kubectl create namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -
 
 say "4.2 backend ($BACKEND_RELEASE)"
 helm upgrade --install "$BACKEND_RELEASE" "$ROOT/helm-charts/todo-backend" -n "$NAMESPACE" \
-  -f "$secrets_file" --set image.tag="$tag" "${extra[@]}" --wait --timeout "$timeout"
+  -f "$secrets_file" --set image.tag="$tag" ${extra[@]+"${extra[@]}"} --wait --timeout "$timeout"
 say "4.3 backend pods Ready"
 kubectl -n "$NAMESPACE" rollout status "deployment/$BACKEND_RELEASE" --timeout="$timeout"
 
 say "4.5 frontend ($FRONTEND_RELEASE)"
 helm upgrade --install "$FRONTEND_RELEASE" "$ROOT/helm-charts/todo-frontend" -n "$NAMESPACE" \
-  --set image.tag="$tag" --set backendUrl="http://$BACKEND_RELEASE:8000" --wait --timeout "$timeout"
+  --set image.tag="$tag" --set backendUrl="http://$BACKEND_RELEASE:8000" ${frontend_extra[@]+"${frontend_extra[@]}"} \
+  --wait --timeout "$timeout"
 say "4.6 frontend pods Ready"
 kubectl -n "$NAMESPACE" rollout status "deployment/$FRONTEND_RELEASE" --timeout="$timeout"
 

@@ -6,6 +6,8 @@ NAMESPACE=${NAMESPACE:-todo-chatbot}
 BACKEND_RELEASE=${BACKEND_RELEASE:-todo-backend}
 FRONTEND_RELEASE=${FRONTEND_RELEASE:-todo-frontend}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Where deploy.sh writes the secrets values file made from .env (gitignored, mode 700).
+SECRETS_DIR=${SECRETS_DIR:-$ROOT/.secrets}
 
 die() {
   echo "$(basename "$0"): $*" >&2

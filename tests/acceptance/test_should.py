@@ -1,16 +1,21 @@
-"""Should-have criteria S-06 (the scripts, run on a cluster) and S-07 (the documentation).
+"""Should-have criteria S-06 (the scripts, run for real on a cluster) and S-07 (the documentation).
 
 Every script's --help is checked everywhere as plan step 6.5 (tests/phases/test_6_document.py).
 S-03, S-04 and S-05 need a cluster and come with the cluster targets.
 """
 
+import json
 import re
+from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
+from fixtures import images, proc, scripts
 from fixtures.evidence import Evidence
 from fixtures.settings import REPO_ROOT
-from fixtures.targets import Target
+from fixtures.targets import BACKEND_RELEASE, FRONTEND_RELEASE, SELECTORS, ClusterTarget, Deployment, Target
 
 # Each guide and what it must cover (plan phase 6), as headings or key phrases.
 DOCS = {
@@ -40,9 +45,86 @@ DOCS = {
 
 
 @pytest.mark.criterion("S-06")
-def test_s06_scripts_deploy_and_undeploy_on_a_cluster(target: Target) -> None:
-    # S-06 needs a cluster (the autouse needs-check skips it elsewhere); no target offers one yet.
-    raise AssertionError(f"target {target.kind} offers a cluster, but S-06's full run is not implemented")
+def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
+    target: Target, deployment: Deployment, evidence: Evidence, tmp_path: Path
+) -> None:
+    """Every deployment script run for real, in plan order, into a scratch namespace (see
+    fixtures/scripts.py); the deployment they make must be reachable and pass the harness."""
+    assert isinstance(target, ClusterTarget), f"S-06 needs a cluster target, not {target.kind}"
+    from fixtures.kube import Kube
+
+    settings = target.settings
+    namespace = f"{settings.namespace}-s06"
+    kube = Kube(namespace, target.cluster.context)
+    _claim_scratch_namespace(kube, namespace)
+    scratch = scripts.ScratchDeployment(
+        kind=target.kind,
+        namespace=namespace,
+        tag=settings.image_tag,
+        node_port=scripts.free_node_port(kube.used_node_ports()),
+        env_file=tmp_path / ".env",
+        reports_dir=tmp_path / "reports",
+        local_bases=bool(images.base_build_args(settings.base_images)),
+        image_registry=settings.image_registry,
+    )
+    scratch.env_file.write_text("# S-06: the defaults (generated SECRET_KEY, in-cluster PostgreSQL, local agent)\n")
+    kubeconfig = scripts.minified_kubeconfig(target.cluster.context, tmp_path / "kubeconfig")
+    env = scripts.script_env(namespace, kubeconfig, tmp_path / "secrets")
+    steps = scripts.plan(scratch)
+    evidence.json(
+        "S-06 plan", {"namespace": namespace, "node_port": scratch.node_port, "steps": [s.argv for s in steps]}
+    )
+    results: list[scripts.StepResult] = []
+    try:
+        for step in steps:
+            result = scripts.run_step(step, env)
+            results.append(result)
+            evidence.text(f"scripts/{step.script} (exit {result.exit_code})", result.output[-20000:])
+            assert result.ok, f"scripts/{step.script} exited with {result.exit_code}:\n{result.output[-3000:]}"
+            if step.script == "deploy.sh":
+                _check_scratch_deployment(target, kube, scratch, evidence)
+            elif step.script == "validate.sh":
+                completion = json.loads((scratch.reports_dir / "completion.json").read_text())
+                evidence.json("validate.sh verdicts", {c["id"]: c["status"] for c in completion["criteria"]})
+                problems = scripts.nested_run_problems(completion)
+                assert not problems, f"validate.sh's run on the scripts' deployment: {problems}"
+        assert not kube.namespace_exists(), f"undeploy.sh --purge left namespace {namespace} behind"
+    finally:
+        evidence.json("S-06 script runs", [r.summary() for r in results])
+        if not settings.keep and kube.namespace_exists():
+            scripts.run_step(scripts.ScriptStep("undeploy.sh", ("--purge",), "clean up after a failure"), env)
+
+
+SCRATCH_LABEL = ("todo-harness/scratch", "s06")
+
+
+def _claim_scratch_namespace(kube: Any, namespace: str) -> None:
+    """Create the scratch namespace with the harness's label; a leftover of an earlier S-06 run
+    (it carries the label) is purged first, anything else of that name is refused."""
+    from kubernetes import client
+
+    if kube.namespace_exists():
+        labels = kube.core.read_namespace(namespace).metadata.labels or {}
+        if labels.get(SCRATCH_LABEL[0]) != SCRATCH_LABEL[1]:
+            pytest.fail(f"namespace {namespace} exists and is not S-06's scratch namespace; rename or remove it")
+        kube.core.delete_namespace(namespace)
+        proc.wait_for(lambda: not kube.namespace_exists(), name=f"namespace {namespace} deleted", timeout=300)
+    body = client.V1Namespace(metadata=client.V1ObjectMeta(name=namespace, labels=dict([SCRATCH_LABEL])))
+    kube.core.create_namespace(body)
+
+
+def _check_scratch_deployment(
+    target: ClusterTarget, kube: Any, scratch: scripts.ScratchDeployment, evidence: Evidence
+) -> None:
+    """What deploy.sh promises: both releases' pods Ready, the frontend on its NodePort, /health 200."""
+    for selector in SELECTORS.values():
+        kube.wait_ready(selector, timeout=target.settings.startup_timeout)
+    frontend = target.cluster.service_url(scratch.namespace, FRONTEND_RELEASE, 3000, node_port=scratch.node_port)
+    backend = target.cluster.port_forward(scratch.namespace, BACKEND_RELEASE, 8000)
+    health = httpx.get(f"{backend}/health", timeout=10)
+    page = httpx.get(f"{frontend}/login", timeout=10)
+    evidence.json("scripts' deployment", {"frontend": frontend, "/health": health.json(), "/login": page.status_code})
+    assert health.status_code == 200 and page.status_code == 200, (health.status_code, page.status_code)
 
 
 @pytest.mark.criterion("S-07")
