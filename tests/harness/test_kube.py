@@ -2,7 +2,7 @@
 
 import pytest
 
-from fixtures import kube
+from fixtures import cluster, kube
 from fixtures.cluster import minikube_url_strategy
 
 
@@ -88,3 +88,30 @@ def test_usage_against_limits() -> None:
 )
 def test_minikube_url_discovery_per_driver(driver: str, system: str, strategy: str) -> None:
     assert minikube_url_strategy(driver, system) == strategy
+
+
+ALL_TOOLS = {"docker": True, "minikube": True, "kubectl": True, "helm": True}
+
+
+def test_the_cluster_hint_names_what_to_install_and_what_to_run_next() -> None:
+    hint = cluster.cluster_hint(ALL_TOOLS | {"minikube": False, "helm": False}, None)
+    assert hint.startswith("install Minikube (https://minikube.sigs.k8s.io/docs/start/), Helm 3 (https://helm.sh/")
+    assert hint.endswith("then run scripts/setup-minikube.sh and `pytest -m mvp --target minikube`")
+    assert "kubectl" not in hint and "Docker" not in hint
+
+
+def test_the_cluster_hint_says_to_start_minikube_when_everything_is_installed() -> None:
+    hint = cluster.cluster_hint(ALL_TOOLS, "Minikube is not running (scripts/setup-minikube.sh starts it)")
+    assert hint == (
+        "Minikube is not running (scripts/setup-minikube.sh starts it); "
+        "run scripts/setup-minikube.sh and `pytest -m mvp --target minikube`"
+    )
+    assert "--target minikube" in cluster.cluster_hint(ALL_TOOLS, None)
+
+
+def test_the_node_port_of_a_service() -> None:
+    service = {"spec": {"type": "NodePort", "ports": [{"port": 80}, {"port": 3000, "nodePort": 30081}]}}
+    assert kube.node_port(service, 3000) == 30081
+    assert kube.node_port(service, 80) is None
+    assert kube.node_port({"spec": {"type": "ClusterIP", "ports": [{"port": 3000}]}}, 3000) is None
+    assert kube.node_port({}, 3000) is None
