@@ -93,7 +93,9 @@ def test_session_verdicts_with_mvp_selection(pytester: pytest.Pytester) -> None:
     assert statuses["C-09"] == ("NOT RUN", "C-09 needs a browser here")
     assert statuses["C-10"][0] == "FAIL" and "registered" in statuses["C-10"][1]
     # The target cannot check C-01: NOT RUN with the reason, and the test body never ran.
-    assert statuses["C-01"] == ("NOT RUN", "C-01 needs docker; target is local")
+    # ... with what to do about it on this machine ("use --target docker", or how to get Docker).
+    assert statuses["C-01"][0] == "NOT RUN" and statuses["C-01"][1].startswith("C-01 needs docker; target is local (")
+    assert "--target docker" in statuses["C-01"][1]
     assert statuses["C-02"] == ("NOT RUN", "no test yet (needs docker)")
     assert statuses["S-01"] == ("NOT RUN", "not selected in this run")
     assert completion["summary"] == {"PASS": 1, "FAIL": 1, "NOT RUN": 22}
