@@ -1,6 +1,6 @@
 """Criteria only a cluster can prove: C-03..C-07, S-03..S-05, N-02, N-03.
 
-On other targets each is NOT RUN with the reason (the autouse needs-check skips it); on a cluster
+On other targets each is NOT RUN with the reason (skipped before any fixture runs); on a cluster
 target the deployment fixture has installed both charts with Helm before these run.
 """
 
@@ -11,9 +11,19 @@ from typing import Any
 import httpx
 import pytest
 
+from fixtures import proc
 from fixtures.evidence import Evidence
+from fixtures.helm import CHARTS
 from fixtures.images import Images
-from fixtures.targets import BACKEND_RELEASE, CHARTS, FRONTEND_RELEASE, SELECTORS, ClusterTarget, Deployment, Target
+from fixtures.targets import (
+    BACKEND_RELEASE,
+    FRONTEND_RELEASE,
+    SELECTORS,
+    ClusterTarget,
+    Deployment,
+    Target,
+    http_ok,
+)
 
 # Plan S-03: pods Ready within this many seconds of their install.
 READY_WITHIN_S = 90
@@ -126,6 +136,11 @@ def _upgrade_log_level(cluster: ClusterTarget, level: str) -> None:
     cluster.kube.wait_ready(SELECTORS[BACKEND_RELEASE], timeout=180)
 
 
+def _healthy(backend_url: str) -> None:
+    """/health answers 200 after a roll (the port-forward follows the new pod within a second or two)."""
+    proc.wait_for(lambda: http_ok(f"{backend_url}/health"), name="backend /health after the roll", timeout=30)
+
+
 def _restore(cluster: ClusterTarget, revision: int) -> None:
     cluster.helm.rollback(BACKEND_RELEASE, revision)
     cluster.kube.wait_ready(SELECTORS[BACKEND_RELEASE], timeout=180)
@@ -159,7 +174,7 @@ def test_s04_n02_helm_upgrade_rolls_pods_without_downtime(
         assert history[-1].revision == original + 1 and history[-1].status == "deployed"
         assert before.isdisjoint(after), "the changed ConfigMap did not roll the pods"
         assert cluster.helm.get_values(BACKEND_RELEASE)["config"]["logLevel"] == "DEBUG"
-        assert httpx.get(f"{deployment.backend_url}/health", timeout=10).status_code == 200
+        _healthy(deployment.backend_url)
         assert traffic.sent > 10 and not traffic.failures, f"{len(traffic.failures)} of {traffic.sent} requests failed"
     finally:
         _restore(cluster, original)  # the release ends as it began (its history keeps the trip)
@@ -181,7 +196,7 @@ def test_s05_helm_rollback_restores_the_previous_revision(
     assert after[-1].revision == upgraded.revision + 1
     assert after[-1].status == "deployed" and f"Rollback to {original.revision}" in after[-1].description
     assert cluster.helm.get_values(BACKEND_RELEASE) == original_values
-    assert httpx.get(f"{deployment.backend_url}/health", timeout=10).status_code == 200
+    _healthy(deployment.backend_url)
 
 
 @pytest.mark.criterion("N-03")

@@ -142,3 +142,12 @@ def test_frontend_backend_url_and_service_type_are_configurable() -> None:
 def test_the_values_schema_refuses_bad_values(chart: str, values: dict[str, Any], complaint: str) -> None:
     with pytest.raises((ValueError, RuntimeError), match=complaint):
         Helm().template(f"todo-{chart}", CHARTS[chart], values=values)
+
+
+@pytest.mark.parametrize("chart", ["backend", "frontend"])
+def test_stopping_pods_drain_before_they_stop(chart: str) -> None:
+    """N-02: a pod leaving a rolling update sleeps in preStop while the Service drops it."""
+    container = pod_spec(only(render(chart), "Deployment"))["containers"][0]
+    assert container["lifecycle"]["preStop"]["exec"]["command"] == ["sleep", "5"]
+    container = pod_spec(only(render(chart, {"preStopSleepSeconds": 0}), "Deployment"))["containers"][0]
+    assert "lifecycle" not in container

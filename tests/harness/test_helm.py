@@ -53,7 +53,7 @@ def test_values_become_typed_set_json_arguments() -> None:
 
 
 def test_without_helm_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(helm.shutil, "which", lambda name: None)
+    monkeypatch.setattr("fixtures.helm.shutil.which", lambda name: None)
     monkeypatch.setattr(helm, "_sdk", lambda: None)
     client = helm.Helm()
     for action in (
@@ -90,7 +90,7 @@ def test_rendered_files_become_one_manifest_stream() -> None:
 # Helm's library is part of the harness's locked environment (the charts group), so these run everywhere
 # `make setup` has run; without it they fail rather than skip.
 def test_without_the_cli_helms_library_lints_and_renders(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(helm.shutil, "which", lambda name: None)
+    monkeypatch.setattr("fixtures.helm.shutil.which", lambda name: None)
     client = helm.Helm(namespace="elsewhere")
     lint = client.lint(helm.CHARTS["frontend"])
     assert lint.ok and "helm-python-sdk" in lint.tool, lint
@@ -101,6 +101,6 @@ def test_without_the_cli_helms_library_lints_and_renders(monkeypatch: pytest.Mon
 
 
 def test_without_the_cli_bad_values_are_refused_by_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(helm.shutil, "which", lambda name: None)
+    monkeypatch.setattr("fixtures.helm.shutil.which", lambda name: None)
     with pytest.raises(ValueError, match="nodePort"):
         helm.Helm().template("web", helm.CHARTS["frontend"], values={"service.nodePort": "thirty"})

@@ -71,7 +71,7 @@ def test_missing_checksum_is_reported() -> None:
 
 
 def test_node_port() -> None:
-    service = {
+    service: dict[str, Any] = {
         "kind": "Service",
         "metadata": {"name": "web"},
         "spec": {"type": "NodePort", "ports": [{"port": 3000, "nodePort": 30080}]},

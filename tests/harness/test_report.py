@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,7 +72,7 @@ pytest_plugins = ["fixtures.settings", "fixtures.evidence", "fixtures.report", "
 """
 
 
-def _run(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict]:
+def _run(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict[str, Any]]:
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile(test_suite=SUITE)
     reports = pytester.path / "out"
@@ -82,7 +83,7 @@ def _run(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict]
     return result, completion
 
 
-def _statuses(completion: dict) -> dict[str, tuple[str, str]]:
+def _statuses(completion: dict[str, Any]) -> dict[str, tuple[str, str]]:
     return {c["id"]: (c["status"], c["reason"]) for c in completion["criteria"]}
 
 

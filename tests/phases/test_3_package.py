@@ -155,4 +155,4 @@ def _kube_version_floor() -> str:
     charts = [yaml.safe_load((chart / "Chart.yaml").read_text()) for chart in CHARTS.values()]
     constraints = {chart.get("kubeVersion", "") for chart in charts}
     assert len(constraints) == 1, f"the charts disagree on kubeVersion: {constraints}"
-    return constraints.pop()
+    return str(constraints.pop())
