@@ -45,7 +45,9 @@ def test_4_2_to_4_6_releases_installed_and_ready(target: Target, deployment: Dep
     cluster = _cluster(target)
     evidence.json("installs", cluster.record.installs)
     for release in (BACKEND_RELEASE, FRONTEND_RELEASE):
-        assert cluster.record.installs.get(release) == "ok"
+        # Installed by this session, or deployed before it (scripts/deploy.sh) and used as it is.
+        outcome = cluster.record.installs.get(release, "not attempted")
+        assert outcome == "ok" or outcome.startswith("existing release"), f"{release}: {outcome}"
         cluster.kube.wait_ready(SELECTORS[release], timeout=30)
 
 
