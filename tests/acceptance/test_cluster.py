@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from fixtures import proc
+from fixtures.cluster import image_listed
 from fixtures.evidence import Evidence
 from fixtures.helm import CHARTS
 from fixtures.images import Images
@@ -43,7 +44,7 @@ def test_c03_images_are_in_the_cluster(
     evidence.text(f"{cluster.kind} image list", "\n".join(listed))
     for name in ("backend", "frontend"):
         tag = image_set.get(name).tag
-        assert any(entry.endswith(tag) for entry in listed), f"{tag} is not in the cluster's images"
+        assert image_listed(listed, tag), f"{tag} is not in the cluster's images"
 
 
 def _install_ok(target: Target, release: str, evidence: Evidence) -> None:

@@ -115,3 +115,11 @@ def test_the_node_port_of_a_service() -> None:
     assert kube.node_port(service, 80) is None
     assert kube.node_port({"spec": {"type": "ClusterIP", "ports": [{"port": 3000}]}}, 3000) is None
     assert kube.node_port({}, 3000) is None
+
+
+def test_an_image_is_listed_as_is_or_qualified_by_a_registry() -> None:
+    listed = ["docker.io/library/todo-backend:latest", "registry.k8s.io/pause:3.9", "todo-frontend:t1"]
+    assert cluster.image_listed(listed, "todo-backend:latest")
+    assert cluster.image_listed(listed, "todo-frontend:t1")
+    assert not cluster.image_listed(listed, "todo-frontend:latest")
+    assert not cluster.image_listed(["docker.io/library/my-todo-backend:latest"], "todo-backend:latest")

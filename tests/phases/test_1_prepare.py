@@ -8,7 +8,7 @@ import pytest
 from fixtures import images, proc
 from fixtures.evidence import Evidence
 from fixtures.settings import HarnessSettings
-from fixtures.targets import ClusterTarget, Deployment, Target
+from fixtures.targets import ClusterTarget, Deployment, Target, require_cluster
 
 pytestmark = pytest.mark.phase1
 
@@ -20,10 +20,7 @@ AI_TOOLS = {
 
 
 def _needs_cluster(target: Target, kind: str | None = None) -> ClusterTarget:
-    if not isinstance(target, ClusterTarget) or (kind and target.kind != kind):
-        wanted = f"the {kind} target" if kind else "a cluster target"
-        pytest.skip(f"step needs {wanted}; target is {target.kind}")
-    return target
+    return require_cluster(target, kind=kind)
 
 
 @pytest.mark.order(110)

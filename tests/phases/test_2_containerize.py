@@ -8,10 +8,11 @@ import httpx
 import pytest
 
 from fixtures import images
+from fixtures.cluster import image_listed
 from fixtures.evidence import Evidence
 from fixtures.images import SPECS, Images
 from fixtures.settings import HarnessSettings
-from fixtures.targets import Deployment, Target
+from fixtures.targets import Deployment, Target, require_cluster
 
 pytestmark = pytest.mark.phase2
 
@@ -156,7 +157,10 @@ def test_2_8_frontend_image_serves(target: Target, deployment: Deployment, evide
 
 
 @pytest.mark.order(290)
-def test_2_9_images_in_minikube(target: Target) -> None:
-    if "cluster" not in target.capabilities:
-        pytest.skip(f"`minikube image ls` needs the minikube target; target is {target.kind}")
-    raise AssertionError("the minikube target exists but step 2.9 is not implemented")  # unreachable today
+def test_2_9_images_in_minikube(target: Target, deployment: Deployment, image_set: Images, evidence: Evidence) -> None:
+    cluster = require_cluster(target, "`minikube image ls`", kind="minikube").cluster
+    listed = cluster.image_list()
+    evidence.text("minikube image ls", "\n".join(listed))
+    for name in ("backend", "frontend"):
+        tag = image_set.get(name).tag
+        assert image_listed(listed, tag), f"{tag} is not in Minikube"

@@ -10,15 +10,21 @@ import pytest
 
 from fixtures.evidence import Evidence
 from fixtures.settings import REPO_ROOT
-from fixtures.targets import BACKEND_RELEASE, FRONTEND_RELEASE, SELECTORS, ClusterTarget, Deployment, Target
+from fixtures.targets import (
+    BACKEND_RELEASE,
+    FRONTEND_RELEASE,
+    SELECTORS,
+    ClusterTarget,
+    Deployment,
+    Target,
+    require_cluster,
+)
 
 pytestmark = pytest.mark.phase4
 
 
 def _cluster(target: Target) -> ClusterTarget:
-    if not isinstance(target, ClusterTarget):
-        pytest.skip(f"step needs a cluster target; target is {target.kind}")
-    return target
+    return require_cluster(target)
 
 
 @pytest.mark.order(410)
