@@ -95,8 +95,14 @@ def test_session_verdicts_with_mvp_selection(pytester: pytest.Pytester) -> None:
     assert statuses["C-10"][0] == "FAIL" and "registered" in statuses["C-10"][1]
     # The target cannot check C-01: NOT RUN with the reason, and the test body never ran.
     # ... with what to do about it on this machine ("use --target docker", or how to get Docker).
-    assert statuses["C-01"][0] == "NOT RUN" and statuses["C-01"][1].startswith("C-01 needs docker; target is local (")
+    assert statuses["C-01"][0] == "NOT RUN" and statuses["C-01"][1].startswith(
+        "C-01 needs docker; target is local; next: "
+    )
     assert "--target docker" in statuses["C-01"][1]
+    # The terminal prints each hint once, as a numbered note under the table.
+    result.stdout.fnmatch_lines(
+        ["*NOT RUN  C-01 *(C-01 needs docker; target is local [[]1[]])", "*[[]1[]] next: *--target docker*"]
+    )
     assert statuses["C-02"] == ("NOT RUN", "no test yet (needs docker)")
     assert statuses["S-01"] == ("NOT RUN", "not selected in this run")
     assert completion["summary"] == {"PASS": 1, "FAIL": 1, "NOT RUN": 22}
