@@ -7,13 +7,13 @@ S-03, S-04 and S-05 need a cluster and come with the cluster targets.
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from fixtures import images, proc, scripts
 from fixtures.evidence import Evidence
+from fixtures.kube import Kube
 from fixtures.settings import REPO_ROOT
 from fixtures.targets import BACKEND_RELEASE, FRONTEND_RELEASE, SELECTORS, ClusterTarget, Deployment, Target
 
@@ -51,8 +51,6 @@ def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
     """Every deployment script run for real, in plan order, into a scratch namespace (see
     fixtures/scripts.py); the deployment they make must be reachable and pass the harness."""
     assert isinstance(target, ClusterTarget), f"S-06 needs a cluster target, not {target.kind}"
-    from fixtures.kube import Kube
-
     settings = target.settings
     namespace = f"{settings.namespace}-s06"
     kube = Kube(namespace, target.cluster.context)
@@ -98,23 +96,20 @@ def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
 SCRATCH_LABEL = ("todo-harness/scratch", "s06")
 
 
-def _claim_scratch_namespace(kube: Any, namespace: str) -> None:
+def _claim_scratch_namespace(kube: Kube, namespace: str) -> None:
     """Create the scratch namespace with the harness's label; a leftover of an earlier S-06 run
     (it carries the label) is purged first, anything else of that name is refused."""
-    from kubernetes import client
-
-    if kube.namespace_exists():
-        labels = kube.core.read_namespace(namespace).metadata.labels or {}
+    labels = kube.namespace_labels()
+    if labels is not None:
         if labels.get(SCRATCH_LABEL[0]) != SCRATCH_LABEL[1]:
             pytest.fail(f"namespace {namespace} exists and is not S-06's scratch namespace; rename or remove it")
-        kube.core.delete_namespace(namespace)
+        kube.delete_namespace()
         proc.wait_for(lambda: not kube.namespace_exists(), name=f"namespace {namespace} deleted", timeout=300)
-    body = client.V1Namespace(metadata=client.V1ObjectMeta(name=namespace, labels=dict([SCRATCH_LABEL])))
-    kube.core.create_namespace(body)
+    kube.create_namespace(dict([SCRATCH_LABEL]))
 
 
 def _check_scratch_deployment(
-    target: ClusterTarget, kube: Any, scratch: scripts.ScratchDeployment, evidence: Evidence
+    target: ClusterTarget, kube: Kube, scratch: scripts.ScratchDeployment, evidence: Evidence
 ) -> None:
     """What deploy.sh promises: both releases' pods Ready, the frontend on its NodePort, /health 200."""
     for selector in SELECTORS.values():
