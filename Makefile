@@ -12,13 +12,16 @@ UV := .tools/bin/uv
 BACKEND_PY := backend/.venv/bin/python
 HARNESS_PY := .venv/bin/python
 # Python 3.12 for the compatibility run (CI); pyenv keeps it outside PATH here.
+# Where `make test`'s own sessions write their reports: never reports/, which holds the main job's verdict.
+TEST_REPORTS ?= $(or $(TMPDIR),/tmp)/todo-harness-make-test
 PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12))
 
 .PHONY: help setup backend harness frontend lint test test-backend test-backend-py312 test-harness \
-	test-acceptance test-docker test-package images base-images serve mvp bench bench-images
+	test-acceptance test-docker test-package test-cluster images base-images serve mvp bench bench-images
 
-help:
+help: ## list the targets
 	@sed -n '2,4p' Makefile
+	@grep -E '^[a-z0-9-]+:.*## ' Makefile | sed -E 's/^([a-z0-9-]+):.*## (.*)/  \1\t\2/' | expand -t 22
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -32,16 +35,17 @@ backend/.venv/.synced: $(UV) backend/uv.lock backend/pyproject.toml
 	$(UV) sync --frozen --all-groups --quiet
 	touch $@
 
-# The harness decides when node_modules is stale (one stamp, one rule): see fixtures/targets.py.
-frontend/node_modules/.harness-lock-digest: .venv/.synced frontend/package.json frontend/package-lock.json
-	$(HARNESS_PY) -c 'from fixtures.targets import FrontendBuild; FrontendBuild().ensure_modules()'
+# npm's own record of the installed tree: newer than the package files means current (the harness
+# uses the same rule, fixtures/targets/frontend.py).
+frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
 
-backend: backend/.venv/.synced
-harness: .venv/.synced
-frontend: frontend/node_modules/.harness-lock-digest
-setup: backend harness frontend
+backend: backend/.venv/.synced ## the backend's locked virtualenv (backend/.venv)
+harness: .venv/.synced ## the harness's locked virtualenv (.venv)
+frontend: frontend/node_modules/.package-lock.json ## the frontend's node_modules (npm ci when the package files changed)
+setup: backend harness frontend ## backend, harness and frontend
 
-lint: setup
+lint: setup ## ruff, mypy, eslint and tsc over everything
 	cd backend && .venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
 	cd frontend && npm run --silent lint && npm run --silent typecheck
@@ -49,51 +53,67 @@ lint: setup
 # PostgreSQL: TEST_POSTGRES_URL if set, else the machine's own server started by
 # scripts/dev/postgres.sh; without either the PostgreSQL half is skipped with the reason
 # (CI sets TEST_REQUIRE_POSTGRES=1, which turns that skip into a failure).
-test-backend: backend
+test-backend: backend ## the backend tests on SQLite and PostgreSQL
 	@url="$${TEST_POSTGRES_URL:-$$(scripts/dev/postgres.sh 2>/dev/null || true)}"; \
 	cd backend && TEST_POSTGRES_URL="$$url" .venv/bin/pytest
 
-test-backend-py312: $(UV)
+test-backend-py312: $(UV) ## the backend tests on Python 3.12 (SQLite)
 	@test -n "$(PY312)" || { echo "make: no python3.12 found; set PY312=/path/to/python3.12" >&2; exit 1; }
 	cd backend && UV_PROJECT_ENVIRONMENT=.venv-py312 ../$(UV) sync --frozen --quiet --python $(PY312)
 	cd backend && .venv-py312/bin/python --version && .venv-py312/bin/pytest -q -k sqlite
 
-test-harness: harness
-	.venv/bin/pytest tests/harness --html=reports/harness-tests.html
+test-harness: harness ## the harness's self-tests
+	.venv/bin/pytest tests/harness --reports-dir=$(TEST_REPORTS)/harness
 
 # Every MVP criterion the local target can check must PASS (--gate: NOT RUN fails too).
-test-acceptance: setup
-	.venv/bin/pytest tests/acceptance --target local --gate -m "mvp and not needs_docker and not needs_cluster" $(ARGS)
+test-acceptance: setup ## the MVP criteria the local target can check, as a gate
+	.venv/bin/pytest tests/acceptance --target local --gate -m "mvp and not needs_docker and not needs_cluster" \
+		--reports-dir=$(TEST_REPORTS)/acceptance $(ARGS)
 
 # The charts (phase 3), the scripts (S-06) and the docs (S-07): what needs no cluster.
-test-package: harness
+test-package: harness ## charts, scripts and docs (phases 3 and 6, S-07)
 	.venv/bin/pytest tests/phases/test_3_package.py tests/phases/test_6_document.py tests/acceptance/test_should.py \
-		--target local $(ARGS)
+		--target local --reports-dir=$(TEST_REPORTS)/package $(ARGS)
 
-test: lint test-backend test-harness test-acceptance test-package
+test: lint test-backend test-harness test-acceptance test-package ## the whole suite: lint, backend, harness, acceptance gate, package
 
 # The images built and run as containers: every criterion the docker target can check must PASS.
-test-docker: setup
+test-docker: setup ## every criterion the docker target can check, as a gate
 	.venv/bin/pytest tests/acceptance tests/phases --target docker --gate -m "not needs_cluster" $(ARGS)
 
 # todo-backend:latest and todo-frontend:latest from the official bases (see scripts/build-images.sh).
-images:
+images: ## build todo-backend and todo-frontend (scripts/build-images.sh)
 	scripts/build-images.sh
 
 # Stand-in base images for machines without a registry (needs root and debootstrap).
-base-images:
+base-images: ## local stand-in base images and PostgreSQL for machines without a registry (root)
 	scripts/build-base-images.sh
 
-mvp: setup
+mvp: setup ## the main job: pytest -m mvp on the best target available
 	.venv/bin/pytest -m mvp $(ARGS)
 
+# A real single-node Kubernetes on this machine (scripts/dev/local-cluster.sh, root): brought up unless
+# it is, every criterion and plan phase step checked on it as a gate, brought down again (on failure too).
+KUBE_BIN_DIR ?= $(HOME)/.cache/k8s-offline/kubernetes-v1.36.2
+HELM_DIR ?= $(HOME)/.cache/k8s-offline/helm-v3.15.1
+# Every criterion a cluster can prove, with the phase steps: all but N-01, which is about how the
+# deployment was made (the AI tools' share of the operations), not about the cluster.
+CLUSTER_GATE := mvp or should or (nice and needs_cluster)
+test-cluster: setup ## a real single-node Kubernetes up, every cluster criterion and phase step as a gate, down (root)
+	@export PATH="$(HELM_DIR):$$PATH" KUBE_BIN_DIR="$(KUBE_BIN_DIR)"; \
+	command -v helm >/dev/null || { echo "make: helm is neither on PATH nor in $(HELM_DIR)" >&2; exit 1; }; \
+	if scripts/dev/local-cluster.sh status >/dev/null 2>&1; then started=0; else started=1; \
+		scripts/dev/local-cluster.sh up || { scripts/dev/local-cluster.sh down; exit 1; }; fi; \
+	trap '[ $$started = 0 ] || scripts/dev/local-cluster.sh down' EXIT; \
+	.venv/bin/pytest -m "$(CLUSTER_GATE)" --target local-cluster --gate $(ARGS)
+
 # The backend alone, for a try-out on http://127.0.0.1:8000 (SQLite file backend/todo.db).
-serve: backend
+serve: backend ## the backend alone on http://127.0.0.1:8000
 	cd backend && ENVIRONMENT=development .venv/bin/python -m app migrate
 	cd backend && ENVIRONMENT=development .venv/bin/python -m app serve --host 127.0.0.1 --port 8000
 
-bench: setup
+bench: setup ## the API load benchmark
 	$(HARNESS_PY) bench/api_load.py --serve sqlite
 
-bench-images: harness
+bench-images: harness ## image sizes, build and start-up times
 	$(HARNESS_PY) bench/images.py

@@ -4,7 +4,7 @@ pytest_plugins = [
     "fixtures.settings",
     "fixtures.evidence",
     "fixtures.report",
-    "fixtures.targets",
+    "fixtures.targets.plugin",
     "fixtures.api",
     "fixtures.ui",
     "pytester",  # the harness's self-tests (tests/harness) run small pytest sessions

@@ -5,6 +5,9 @@
 #   local/python:3.11-bookworm        Debian 12 minbase + python3, python3-venv   (PYTHON_IMAGE)
 #   local/node:20-bookworm            Debian 12 minbase + Node.js 20 + npm 10     (NODE_IMAGE)
 #   local/node:20-bookworm-runtime    Debian 12 minbase + Node.js 20, no npm      (NODE_RUNTIME_IMAGE)
+#   local/postgres:15-bookworm        Debian's PostgreSQL 15 as the official postgres image runs it
+#                                     (docker/postgres), for the chart's in-cluster database on a
+#                                     cluster that cannot pull postgres:16-alpine
 #
 # The machine's CA bundle is copied in and named by SSL_CERT_FILE, PIP_CERT and
 # NODE_EXTRA_CA_CERTS, so builds behind a TLS-inspecting proxy can still download packages.
@@ -28,6 +31,7 @@ USAGE
 PYTHON_TAG=local/python:3.11-bookworm
 NODE_TAG=local/node:20-bookworm
 NODE_RUNTIME_TAG=local/node:20-bookworm-runtime
+POSTGRES_TAG=local/postgres:15-bookworm
 NODE_VERSION=${NODE_VERSION:-20.20.2}
 NPM_VERSION=${NPM_VERSION:-10.9.9}
 CA_BUNDLE=${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}
@@ -111,4 +115,13 @@ else
   ln -s ../lib/node_modules/npm/bin/npm-cli.js "$work/node/usr/local/bin/npm"
   ln -s ../lib/node_modules/npm/bin/npx-cli.js "$work/node/usr/local/bin/npx"
   import "$work/node" "$NODE_TAG" '["node"]'
+fi
+
+if exists "$POSTGRES_TAG"; then
+  echo "== $POSTGRES_TAG exists (kept; --force rebuilds)"
+else
+  echo "== $POSTGRES_TAG from Debian's postgresql-15 on $PYTHON_TAG"
+  docker build --network host -q --build-arg BASE_IMAGE="$PYTHON_TAG" -t "$POSTGRES_TAG" \
+    "$(cd "$(dirname "$0")/.." && pwd)/docker/postgres" >/dev/null
+  echo "== built $POSTGRES_TAG ($(docker image inspect -f '{{.Size}}' "$POSTGRES_TAG" | awk '{printf "%.0f MB", $1/1e6}'))"
 fi

@@ -1,7 +1,7 @@
 """Should-have criteria S-06 (the scripts, run for real on a cluster) and S-07 (the documentation).
 
 Every script's --help is checked everywhere as plan step 6.5 (tests/phases/test_6_document.py).
-S-03, S-04 and S-05 need a cluster and come with the cluster targets.
+S-03, S-04 and S-05 are in test_cluster.py.
 """
 
 import json
@@ -15,7 +15,7 @@ from fixtures import images, proc, scripts
 from fixtures.evidence import Evidence
 from fixtures.kube import Kube
 from fixtures.settings import REPO_ROOT
-from fixtures.targets import BACKEND_RELEASE, FRONTEND_RELEASE, SELECTORS, ClusterTarget, Deployment, Target
+from fixtures.targets import BACKEND_RELEASE, FRONTEND_RELEASE, SELECTORS, ClusterTarget, Deployment
 
 # Each guide and what it must cover (plan phase 6), as headings or key phrases.
 DOCS = {
@@ -46,11 +46,11 @@ DOCS = {
 
 @pytest.mark.criterion("S-06")
 def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
-    target: Target, deployment: Deployment, evidence: Evidence, tmp_path: Path
+    cluster_target: ClusterTarget, deployment: Deployment, evidence: Evidence, tmp_path: Path
 ) -> None:
     """Every deployment script run for real, in plan order, into a scratch namespace (see
     fixtures/scripts.py); the deployment they make must be reachable and pass the harness."""
-    assert isinstance(target, ClusterTarget), f"S-06 needs a cluster target, not {target.kind}"
+    target = cluster_target
     settings = target.settings
     namespace = f"{settings.namespace}-s06"
     kube = Kube(namespace, target.cluster.context)
@@ -64,6 +64,7 @@ def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
         reports_dir=tmp_path / "reports",
         local_bases=bool(images.base_build_args(settings.base_images)),
         image_registry=settings.image_registry,
+        backend_values=target.cluster.chart_values(),
     )
     scratch.env_file.write_text("# S-06: the defaults (generated SECRET_KEY, in-cluster PostgreSQL, local agent)\n")
     kubeconfig = scripts.minified_kubeconfig(target.cluster.context, tmp_path / "kubeconfig")

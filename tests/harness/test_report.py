@@ -68,7 +68,7 @@ def test_untied():
 """
 
 CONFTEST = """
-pytest_plugins = ["fixtures.settings", "fixtures.evidence", "fixtures.report", "fixtures.targets"]
+pytest_plugins = ["fixtures.settings", "fixtures.evidence", "fixtures.report", "fixtures.targets.plugin"]
 """
 
 

@@ -13,8 +13,8 @@ from fixtures.targets import (
     LocalTarget,
     TargetError,
     select_target,
-    tree_digest,
 )
+from fixtures.targets.frontend import FrontendBuild, tree_digest
 from fixtures.ui import find_browser
 
 
@@ -27,7 +27,7 @@ def test_local_is_local_even_with_a_daemon(monkeypatch: pytest.MonkeyPatch) -> N
 def test_auto_prefers_docker_when_a_daemon_answers_and_no_cluster_does(
     monkeypatch: pytest.MonkeyPatch, problem: str | None, expected: type
 ) -> None:
-    monkeypatch.setattr("fixtures.targets._cluster_problem", lambda kind, settings: "no cluster")
+    monkeypatch.setattr("fixtures.targets.select._cluster_problem", lambda kind, settings: "no cluster")
     monkeypatch.setattr(images, "daemon_problem", lambda: problem)
     assert isinstance(select_target(resolve({"target": "auto"}, environ={})), expected)
 
@@ -47,8 +47,8 @@ def test_cluster_targets_are_chosen_when_asked(target: str) -> None:
 
 
 def test_auto_prefers_a_running_minikube(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("fixtures.targets.shutil.which", lambda name: f"/usr/bin/{name}")
-    monkeypatch.setattr("fixtures.targets._cluster_problem", lambda kind, settings: None)
+    monkeypatch.setattr("fixtures.targets.select.shutil.which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr("fixtures.targets.select._cluster_problem", lambda kind, settings: None)
     chosen = select_target(resolve({"target": "auto"}, environ={}))
     assert isinstance(chosen, ClusterTarget) and chosen.kind == "minikube"
 
@@ -91,3 +91,45 @@ def test_find_browser_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_
     monkeypatch.setattr("fixtures.ui.SYSTEM_CHROMIUM", (str(tmp_path / "no-chromium"),))
     with pytest.raises(LookupError, match="apt-get install chromium"):
         find_browser(None, str(tmp_path / "no-playwright-browser"))
+
+
+def test_auto_takes_the_local_cluster_when_it_is_up_and_no_minikube_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("fixtures.targets.select.shutil.which", lambda name: None if name == "minikube" else name)
+    monkeypatch.setattr(
+        "fixtures.targets.select._cluster_problem", lambda kind, settings: None if kind == "local-cluster" else "no"
+    )
+    chosen = select_target(resolve({"target": "auto"}, environ={}))
+    assert isinstance(chosen, ClusterTarget) and chosen.kind == "local-cluster"
+    assert chosen.cluster.context == "todo-local-cluster"
+    # Its in-cluster PostgreSQL comes from the locally built image (no registry gives postgres:16-alpine).
+    assert chosen.backend_values("todo-backend:latest")["postgresql.image.repository"] == "local/postgres"
+
+
+@pytest.mark.parametrize("url", ["sqlite:///tmp/todo.db", "mysql://u:p@h/db"])
+def test_a_cluster_target_refuses_a_database_the_chart_cannot_take(url: str) -> None:
+    with pytest.raises(TargetError, match="in-cluster PostgreSQL"):
+        select_target(resolve({"target": "kube", "database_url": url}, environ={}))
+
+
+def test_a_cluster_target_takes_a_postgresql_url() -> None:
+    url = "postgresql://todo:pw@db.example:5432/todo?sslmode=require"
+    chosen = select_target(resolve({"target": "kube", "database_url": url}, environ={}))
+    assert isinstance(chosen, ClusterTarget)
+    assert chosen.backend_values("todo-backend:latest")["secrets.databaseUrl"] == url
+
+
+def test_node_modules_are_current_only_when_installed_after_the_package_files(tmp_path: Path) -> None:
+    import os
+
+    for name in ("package.json", "package-lock.json"):
+        (tmp_path / name).write_text("{}")
+    build = FrontendBuild(tmp_path)
+    assert not build.modules_current()  # never installed
+    build.modules_stamp.parent.mkdir()
+    build.modules_stamp.write_text("{}")
+    os.utime(tmp_path / "package-lock.json", (1, 1))
+    os.utime(tmp_path / "package.json", (1, 1))
+    assert build.modules_current()
+    os.utime(tmp_path / "package-lock.json")  # the lockfile changed after the install
+    os.utime(build.modules_stamp, (2, 2))
+    assert not build.modules_current()

@@ -12,9 +12,9 @@ from fixtures.cluster import image_listed
 from fixtures.evidence import Evidence
 from fixtures.images import SPECS, Images
 from fixtures.settings import HarnessSettings
-from fixtures.targets import Deployment, Target, require_cluster
+from fixtures.targets import ClusterTarget, Deployment
 
-pytestmark = pytest.mark.phase2
+pytestmark = [pytest.mark.phase2, pytest.mark.mvp]
 
 # Never in a build context, whatever the image: secrets, virtualenvs, dependencies, VCS, tests.
 FORBIDDEN = {
@@ -91,9 +91,7 @@ def _check_ignore_file(name: str, settings: HarnessSettings, tmp_path: Path, evi
     assert not missing, f"the ignore file keeps needed files out: {missing}"
 
 
-def _check_runs(deployment: Deployment, target: Target, name: str, evidence: Evidence) -> None:
-    if target.kind != "docker":
-        pytest.skip(f"step needs the docker target (the image running as a container); target is {target.kind}")
+def _check_runs(deployment: Deployment, name: str, evidence: Evidence) -> None:
     url = f"{deployment.backend_url}/health" if name == "backend" else f"{deployment.frontend_url}/login"
     response = httpx.get(url, timeout=10)
     evidence.text(f"GET {url}", f"{response.status_code}\n{response.text[:500]}")
@@ -110,57 +108,53 @@ def _check_image_contents(image_set: Images, name: str, evidence: Evidence) -> N
         assert not any(f == bad or f.startswith(bad + "/") for f in files), f"{bad} is in the image"
 
 
-@pytest.mark.order(210)
 def test_2_1_backend_dockerfile_is_multistage_and_hardened(evidence: Evidence) -> None:
     _check_dockerfile("backend", ("pyproject.toml", "uv.lock"), evidence)
 
 
-@pytest.mark.order(220)
 def test_2_2_backend_dockerignore_keeps_junk_out(settings: HarnessSettings, tmp_path: Path, evidence: Evidence) -> None:
     _check_ignore_file("backend", settings, tmp_path, evidence)
 
 
-@pytest.mark.order(230)
-def test_2_3_build_backend_image(target: Target, image_set: Images, evidence: Evidence) -> None:
-    if "docker" not in target.capabilities:
-        pytest.skip(f"building images needs the docker target; target is {target.kind}")
+@pytest.mark.needs("docker")
+def test_2_3_build_backend_image(image_set: Images, evidence: Evidence) -> None:
     _check_image_contents(image_set, "backend", evidence)
 
 
-@pytest.mark.order(240)
-def test_2_4_backend_image_runs_healthy(target: Target, deployment: Deployment, evidence: Evidence) -> None:
-    _check_runs(deployment, target, "backend", evidence)
+# The image running as a plain container: the docker target (on a cluster, C-06/C-07 and 4.3 show it).
+@pytest.mark.needs("docker", kind="docker")
+def test_2_4_backend_image_runs_healthy(deployment: Deployment, evidence: Evidence) -> None:
+    _check_runs(deployment, "backend", evidence)
 
 
-@pytest.mark.order(250)
 def test_2_5_frontend_dockerfile_is_multistage_and_hardened(evidence: Evidence) -> None:
     _check_dockerfile("frontend", ("package.json", "package-lock.json"), evidence)
 
 
-@pytest.mark.order(260)
 def test_2_6_frontend_dockerignore_keeps_junk_out(
     settings: HarnessSettings, tmp_path: Path, evidence: Evidence
 ) -> None:
     _check_ignore_file("frontend", settings, tmp_path, evidence)
 
 
-@pytest.mark.order(270)
-def test_2_7_build_frontend_image(target: Target, image_set: Images, evidence: Evidence) -> None:
-    if "docker" not in target.capabilities:
-        pytest.skip(f"building images needs the docker target; target is {target.kind}")
+@pytest.mark.needs("docker")
+def test_2_7_build_frontend_image(image_set: Images, evidence: Evidence) -> None:
     _check_image_contents(image_set, "frontend", evidence)
 
 
-@pytest.mark.order(280)
-def test_2_8_frontend_image_serves(target: Target, deployment: Deployment, evidence: Evidence) -> None:
-    _check_runs(deployment, target, "frontend", evidence)
+@pytest.mark.needs("docker", kind="docker")
+def test_2_8_frontend_image_serves(deployment: Deployment, evidence: Evidence) -> None:
+    _check_runs(deployment, "frontend", evidence)
 
 
-@pytest.mark.order(290)
-def test_2_9_images_in_minikube(target: Target, deployment: Deployment, image_set: Images, evidence: Evidence) -> None:
-    cluster = require_cluster(target, "`minikube image ls`", kind="minikube").cluster
+# Step 2.9 is criterion C-03: one check with both ids (`minikube image ls`, or the node's own list).
+@pytest.mark.criterion("C-03")
+def test_2_9_c03_images_in_the_cluster(
+    cluster_target: ClusterTarget, deployment: Deployment, image_set: Images, evidence: Evidence
+) -> None:
+    cluster = cluster_target.cluster
     listed = cluster.image_list()
-    evidence.text("minikube image ls", "\n".join(listed))
+    evidence.text(f"{cluster.kind} image list", "\n".join(listed))
     for name in ("backend", "frontend"):
         tag = image_set.get(name).tag
-        assert image_listed(listed, tag), f"{tag} is not in Minikube"
+        assert image_listed(listed, tag), f"{tag} is not in the cluster's images"

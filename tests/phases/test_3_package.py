@@ -12,7 +12,7 @@ from fixtures import manifests
 from fixtures.evidence import Evidence
 from fixtures.helm import CHARTS, Helm, HelmUnavailable
 
-pytestmark = pytest.mark.phase3
+pytestmark = [pytest.mark.phase3, pytest.mark.mvp]
 
 # The plan's deliverables checklist (7.4), chart by chart.
 CHECKLIST = {
@@ -92,29 +92,24 @@ def _lint(name: str, evidence: Evidence) -> None:
     assert result.ok, f"{CHARTS[name].name} does not lint clean with {result.tool}:\n{result.output[-2000:]}"
 
 
-@pytest.mark.order(310)
 def test_3_1_to_3_8_backend_chart_files(evidence: Evidence) -> None:
     _check_files("backend", evidence)
 
 
-@pytest.mark.order(390)
 def test_3_9_backend_chart_lints_clean(evidence: Evidence) -> None:
     _lint("backend", evidence)
 
 
-@pytest.mark.order(3100)
 def test_3_10_to_3_16_frontend_chart_files(evidence: Evidence) -> None:
     _check_files("frontend", evidence)
     service = (CHARTS["frontend"] / "values.yaml").read_text()
     assert re.search(r"^\s+type: NodePort$", service, re.M) and re.search(r"^\s+nodePort: 30080$", service, re.M)
 
 
-@pytest.mark.order(3170)
 def test_3_17_frontend_chart_lints_clean(evidence: Evidence) -> None:
     _lint("frontend", evidence)
 
 
-@pytest.mark.order(3180)
 def test_3_18_charts_render_valid_hardened_manifests(evidence: Evidence) -> None:
     client = Helm()
     try:

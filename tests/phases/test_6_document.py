@@ -10,12 +10,11 @@ import pytest
 from fixtures.evidence import Evidence
 from fixtures.settings import REPO_ROOT
 
-pytestmark = pytest.mark.phase6
+pytestmark = [pytest.mark.phase6, pytest.mark.mvp]
 
 SCRIPTS = ["setup-minikube.sh", "build-images.sh", "build-base-images.sh", "deploy.sh", "undeploy.sh", "validate.sh"]
 
 
-@pytest.mark.order(610)
 @pytest.mark.parametrize(
     "doc", ["docs/DEPLOYMENT-GUIDE.md", "docs/TROUBLESHOOTING.md", "docs/AI-TOOLS-GUIDE.md", "README.md"]
 )
@@ -25,7 +24,6 @@ def test_6_1_to_6_4_guides_exist(doc: str) -> None:
     assert path.read_text().startswith("# "), f"{doc} has no title"
 
 
-@pytest.mark.order(650)
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_6_5_scripts_explain_themselves_and_refuse_bad_arguments(script: str, evidence: Evidence) -> None:
     path = REPO_ROOT / "scripts" / script
