@@ -175,3 +175,22 @@ def test_a_filter_without_a_tier_selects_only_tested_criteria(pytester: pytest.P
     result, completion = _run(pytester, "-m", "not needs_docker and not needs_cluster", "-k", "passes")
     assert result.ret == pytest.ExitCode.OK
     assert [c["id"] for c in completion["criteria"] if c["selected"]] == ["C-08"]
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("mvp", True),
+        ("should", False),
+        ("mvp or should", True),
+        ("mvp and not needs_cluster", False),
+        ("(mvp or should) and needs_cluster", True),
+        ("mvp or should or (nice and needs_cluster)", True),
+        ("not (mvp)", False),
+        ("mvp and", False),  # not an expression: selects nothing
+    ],
+)
+def test_marker_expressions_are_evaluated_as_pytest_reads_them(expression: str, expected: bool) -> None:
+    from fixtures.report import marker_expression_matches
+
+    assert marker_expression_matches(expression, {"criterion", "mvp", "needs_cluster"}) is expected
