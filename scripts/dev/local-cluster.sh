@@ -423,5 +423,5 @@ case "${1:-}" in
   load) shift; [ $# -gt 0 ] || die "load needs IMAGE..."; load_images "$@" ;;
   images) ctr --address "$SOCK" -n k8s.io images ls -q | grep -v '^sha256:' ;;
   -h|--help) usage ;;
-  *) usage >&2; exit 2 ;;
+  *) usage >&2; die "unknown argument ${1:-(none)}" ;;
 esac

@@ -151,3 +151,14 @@ def test_stopping_pods_drain_before_they_stop(chart: str) -> None:
     assert container["lifecycle"]["preStop"]["exec"]["command"] == ["sleep", "5"]
     container = pod_spec(only(render(chart, {"preStopSleepSeconds": 0}), "Deployment"))["containers"][0]
     assert "lifecycle" not in container
+
+
+@pytest.mark.parametrize("chart", ["backend", "frontend"])
+def test_the_version_label_says_which_image_runs(chart: str) -> None:
+    values: dict[str, Any] = {"image.tag": "1.4.2+build.7"}
+    if chart == "backend":
+        values["secrets.secretKey"] = SECRET_KEY
+    workload = only(render(chart, values), "Deployment")
+    for labels in (workload["metadata"]["labels"], workload["spec"]["template"]["metadata"]["labels"]):
+        assert labels["app.kubernetes.io/version"] == "1.4.2_build.7"  # a label value has no '+'
+    assert pod_spec(workload)["containers"][0]["image"].endswith(":1.4.2+build.7")

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from fixtures.evidence import Evidence
-from fixtures.targets import BACKEND_RELEASE, SELECTORS, ClusterTarget, Deployment, DockerTarget, LocalTarget, Target
+from fixtures.targets import Deployment, Target
 
 pytestmark = [pytest.mark.phase5, pytest.mark.mvp]
 
@@ -24,19 +24,10 @@ def test_5_1_frontend_reaches_backend_through_its_proxy(base_url: str, evidence:
     assert "Not authenticated" in response.json()["detail"]
 
 
-def _backend_logs(target: Target) -> str:
-    if isinstance(target, LocalTarget):
-        return next(p.log_tail(200_000) for p in target.processes if p.name == "backend")
-    if isinstance(target, DockerTarget):
-        return next(target._logs(c) for name, c in target.containers if name == "backend")
-    if isinstance(target, ClusterTarget):
-        pods = target.kube.pods(SELECTORS[BACKEND_RELEASE])
-        return "\n".join(target.kube.logs(p["metadata"]["name"], container="api", tail=2000) for p in pods)
-    pytest.skip(f"the logs of target {target.kind} are not reachable from here")
-
-
 def test_5_8_backend_logs_hold_no_critical_errors(target: Target, deployment: Deployment, evidence: Evidence) -> None:
-    logs = _backend_logs(target)
+    logs = target.backend_log()
+    if logs is None:
+        pytest.skip(f"the backend's logs of target {target.kind} are not reachable from here")
     critical = CRITICAL.findall(logs)
     lines = [line for line in logs.splitlines() if CRITICAL.search(line)]
     evidence.text("backend log lines flagged", "\n".join(lines[:50]) or "none")
