@@ -59,18 +59,30 @@ fi
 
 kubectl create namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 
+# Each step through kagent / kubectl-ai where installed (kept when the release or rollout checks
+# out), else the plain helm / kubectl command; docs/AI-TOOLS-GUIDE.md has both.
 say "4.2 backend ($BACKEND_RELEASE)"
-helm upgrade --install "$BACKEND_RELEASE" "$ROOT/helm-charts/todo-backend" -n "$NAMESPACE" \
-  -f "$secrets_file" --set image.tag="$tag" ${extra[@]+"${extra[@]}"} --wait --timeout "$timeout"
+before=$(release_revision "$BACKEND_RELEASE")
+backend_install=(helm upgrade --install "$BACKEND_RELEASE" "$ROOT/helm-charts/todo-backend" -n "$NAMESPACE"
+  -f "$secrets_file" --set image.tag="$tag" ${extra[@]+"${extra[@]}"} --wait --timeout "$timeout")
+op "4.2 deploy $BACKEND_RELEASE" kagent "Run exactly this and report the outcome: ${backend_install[*]}" \
+  "[ \"\$(release_revision $BACKEND_RELEASE)\" -gt $before ]" -- "${backend_install[@]}"
 say "4.3 backend pods Ready"
-kubectl -n "$NAMESPACE" rollout status "deployment/$BACKEND_RELEASE" --timeout="$timeout"
+op "4.3 wait for $BACKEND_RELEASE" kubectl-ai "wait until deployment $BACKEND_RELEASE in namespace $NAMESPACE is rolled out" \
+  "kubectl -n $NAMESPACE rollout status deployment/$BACKEND_RELEASE --timeout=10s" -- \
+  kubectl -n "$NAMESPACE" rollout status "deployment/$BACKEND_RELEASE" --timeout="$timeout"
 
 say "4.5 frontend ($FRONTEND_RELEASE)"
-helm upgrade --install "$FRONTEND_RELEASE" "$ROOT/helm-charts/todo-frontend" -n "$NAMESPACE" \
-  --set image.tag="$tag" --set backendUrl="http://$BACKEND_RELEASE:8000" ${frontend_extra[@]+"${frontend_extra[@]}"} \
-  --wait --timeout "$timeout"
+before=$(release_revision "$FRONTEND_RELEASE")
+frontend_install=(helm upgrade --install "$FRONTEND_RELEASE" "$ROOT/helm-charts/todo-frontend" -n "$NAMESPACE"
+  --set image.tag="$tag" --set backendUrl="http://$BACKEND_RELEASE:8000" ${frontend_extra[@]+"${frontend_extra[@]}"}
+  --wait --timeout "$timeout")
+op "4.5 deploy $FRONTEND_RELEASE" kagent "Run exactly this and report the outcome: ${frontend_install[*]}" \
+  "[ \"\$(release_revision $FRONTEND_RELEASE)\" -gt $before ]" -- "${frontend_install[@]}"
 say "4.6 frontend pods Ready"
-kubectl -n "$NAMESPACE" rollout status "deployment/$FRONTEND_RELEASE" --timeout="$timeout"
+op "4.6 wait for $FRONTEND_RELEASE" kubectl-ai "wait until deployment $FRONTEND_RELEASE in namespace $NAMESPACE is rolled out" \
+  "kubectl -n $NAMESPACE rollout status deployment/$FRONTEND_RELEASE --timeout=10s" -- \
+  kubectl -n "$NAMESPACE" rollout status "deployment/$FRONTEND_RELEASE" --timeout="$timeout"
 
 say "4.7 frontend URL"
 if command -v minikube >/dev/null 2>&1 && minikube status >/dev/null 2>&1; then

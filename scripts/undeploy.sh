@@ -29,12 +29,15 @@ need kubectl "install kubectl (https://kubernetes.io/docs/tasks/tools/)"
 for release in "$FRONTEND_RELEASE" "$BACKEND_RELEASE"; do
   if helm status "$release" -n "$NAMESPACE" >/dev/null 2>&1; then
     say "uninstall $release"
-    helm uninstall "$release" -n "$NAMESPACE" --wait
+    op "uninstall $release" kagent "uninstall the Helm release $release from namespace $NAMESPACE" \
+      "! helm status $release -n $NAMESPACE >/dev/null 2>&1" -- helm uninstall "$release" -n "$NAMESPACE" --wait
   else
     echo "$release is not installed in $NAMESPACE"
   fi
 done
 if [ "$purge" = 1 ]; then
   say "delete namespace $NAMESPACE"
-  kubectl delete namespace "$NAMESPACE" --ignore-not-found --wait=true
+  op "delete namespace $NAMESPACE" kubectl-ai "delete namespace $NAMESPACE and wait until it is gone" \
+    "! kubectl get namespace $NAMESPACE >/dev/null 2>&1" -- \
+    kubectl delete namespace "$NAMESPACE" --ignore-not-found --wait=true
 fi

@@ -45,6 +45,7 @@ def tools(tmp_path: Path) -> dict[str, str]:
         "CALLS": str(tmp_path / "calls"),
         "NAMESPACE": "ns-test",
         "SECRETS_DIR": str(tmp_path / "secrets"),
+        "AI_USAGE_LOG": str(tmp_path / "ai-usage.jsonl"),
     }
 
 
@@ -81,7 +82,7 @@ def test_deploy_turns_env_into_a_private_secrets_file_and_installs_both_charts(
     assert stat.S_IMODE(secrets_file.parent.stat().st_mode) == 0o700
     assert "s3cret-value-for-the-test" in secrets_file.read_text()
     assert "s3cret-value-for-the-test" not in done.stdout + done.stderr, "the secret is never printed"
-    helm = [c for c in calls(tools) if c[0] == "helm"]
+    helm = [c for c in calls(tools) if c[:2] == ["helm", "upgrade"]]
     backend, frontend = helm
     assert backend[1:5] == ["upgrade", "--install", "todo-backend", str(REPO_ROOT / "helm-charts" / "todo-backend")]
     assert ["-n", "ns-test"] == backend[5:7] and ["-f", str(secrets_file)] == backend[7:9]
@@ -91,6 +92,61 @@ def test_deploy_turns_env_into_a_private_secrets_file_and_installs_both_charts(
     assert "backendUrl=http://todo-backend:8000" in frontend
     rollouts = [c for c in calls(tools) if c[:2] == ["kubectl", "-n"]]
     assert [c[5] for c in rollouts] == ["deployment/todo-backend", "deployment/todo-frontend"]
+    # No AI tool here: every operation is the plain command, and the usage log says so (N-01).
+    logged = usage(tools)
+    assert [(e["operation"], e["tool"], e["outcome"]) for e in logged] == [
+        ("4.2 deploy todo-backend", "manual", "ok"),
+        ("4.3 wait for todo-backend", "manual", "ok"),
+        ("4.5 deploy todo-frontend", "manual", "ok"),
+        ("4.6 wait for todo-frontend", "manual", "ok"),
+    ]
+    assert logged[0]["command"].startswith("helm upgrade --install todo-backend") and logged[0]["by"] == "script"
+
+
+def usage(env: dict[str, str]) -> list[dict[str, str]]:
+    return [json.loads(line) for line in Path(env["AI_USAGE_LOG"]).read_text().splitlines()]
+
+
+# kagent that "does" what it is asked (helm history then shows a revision), kubectl-ai that answers.
+KAGENT = """#!/usr/bin/env bash
+printf '%s\n' "kagent $*" >> "$CALLS"
+touch "$STATE/kagent-did-it"
+"""
+HELM_WITH_HISTORY = """#!/usr/bin/env bash
+printf '%s\n' "helm $*" >> "$CALLS"
+if [ "$1" = history ]; then
+  if [ -e "$STATE/kagent-did-it" ]; then echo '[{"revision": 1}]'; else echo '[]'; fi
+fi
+exit 0
+"""
+
+
+def test_deploy_asks_the_ai_tools_first_and_keeps_their_work_only_when_it_checks_out(
+    tools: dict[str, str], tmp_path: Path
+) -> None:
+    bin_dir = Path(tools["PATH"].split(":")[0])
+    for name, text in (("kagent", KAGENT), ("kubectl-ai", RECORDER), ("helm", HELM_WITH_HISTORY)):
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    env = {**tools, "STATE": str(tmp_path)}
+    done = run("deploy.sh", "--env-file", str(tmp_path / "absent.env"), env=env)
+    assert done.returncode == 0, done.stderr
+    logged = [(e["operation"], e["tool"], e["outcome"]) for e in usage(env)]
+    assert logged == [
+        ("4.2 deploy todo-backend", "kagent", "ok"),  # the release got a new revision
+        ("4.3 wait for todo-backend", "kubectl-ai", "ok"),
+        # kagent said it was done, but the frontend release did not move: the plain command ran.
+        ("4.5 deploy todo-frontend", "kagent", "failed; fell back to the plain command"),
+        ("4.5 deploy todo-frontend", "manual", "ok"),
+        ("4.6 wait for todo-frontend", "kubectl-ai", "ok"),
+    ]
+    upgrades = [c[3] for c in calls(env) if c[:2] == ["helm", "upgrade"]]
+    assert upgrades == ["todo-frontend"], "the backend was left to kagent, the frontend fell back to helm"
+    # AI_TOOLS=off: the plain commands only, whatever is installed.
+    Path(env["AI_USAGE_LOG"]).unlink()
+    done = run("deploy.sh", "--env-file", str(tmp_path / "absent.env"), env={**env, "AI_TOOLS": "off"})
+    assert done.returncode == 0, done.stderr
+    assert {e["tool"] for e in usage(env)} == {"manual"}
 
 
 def test_deploy_without_env_file_deploys_the_defaults(tools: dict[str, str], tmp_path: Path) -> None:
@@ -105,13 +161,18 @@ def test_deploy_refuses_an_env_file_with_an_unknown_key(tools: dict[str, str], t
     env_file.write_text("SECRET_KEY=x\nOPENAI_APIKEY=sk-1\n")
     done = run("deploy.sh", "--env-file", str(env_file), env=tools)
     assert done.returncode != 0 and "OPENAI_APIKEY" in done.stderr
-    assert not [c for c in calls(tools) if c[0] == "helm"], "nothing is installed after a bad .env"
+    assert not [c for c in calls(tools) if c[:2] == ["helm", "upgrade"]], "nothing is installed after a bad .env"
 
 
 def test_undeploy_purge_removes_both_releases_then_the_namespace(tools: dict[str, str]) -> None:
     done = run("undeploy.sh", "--purge", env=tools)
     assert done.returncode == 0, done.stderr
     recorded = [c for c in calls(tools) if c[1] in ("uninstall", "delete")]
+    assert [e["operation"] for e in usage(tools)] == [
+        "uninstall todo-frontend",
+        "uninstall todo-backend",
+        "delete namespace ns-test",
+    ]
     assert [c[:3] for c in recorded] == [
         ["helm", "uninstall", "todo-frontend"],
         ["helm", "uninstall", "todo-backend"],

@@ -1,0 +1,42 @@
+"""Nice-to-have criterion N-01: AI tools did more than half of the deployment operations, by the
+usage log (fixtures/usage.py; N-02 and N-03 are in test_cluster.py)."""
+
+import pytest
+
+from fixtures import usage
+from fixtures.evidence import Evidence
+from fixtures.settings import HarnessSettings
+
+
+@pytest.mark.criterion("N-01")
+def test_n01_ai_tools_did_most_operations(settings: HarnessSettings, evidence: Evidence) -> None:
+    log = settings.ai_usage_log
+    entries = usage.read(log)
+    share = usage.ai_share(entries)
+    harness_lines = sum(1 for e in entries if e.get("by") == "harness")
+    if share.total == 0:
+        pytest.skip(
+            f"no operation of the scripts or of people in {log} yet ({harness_lines} of the harness's own); "
+            "next: deploy with scripts/deploy.sh (it logs each step), or add your own operations to the log"
+        )
+    installed = usage.installed_ai_tools()
+    evidence.json(
+        "AI usage (N-01)",
+        {
+            "log": str(log),
+            "operations counted": share.total,
+            "by AI tools": share.ai,
+            "share": round(share.fraction, 3),
+            "by tool": share.by_tool,
+            "harness lines (not counted)": harness_lines,
+            "AI tools installed here": installed,
+        },
+    )
+    why = (
+        f"AI tools did {share.ai} of {share.total} operations ({share.fraction:.0%}), the plan asks for more than half"
+    )
+    if not installed:
+        why += (
+            "; no AI tool (Gordon, kubectl-ai, kagent) is installed here, so every step fell back to the plain command"
+        )
+    assert share.passes, why
