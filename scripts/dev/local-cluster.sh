@@ -231,9 +231,11 @@ load_images() {
 
 up() {
   check_tools
-  if [ -f "$DIR/pids/kubelet.pid" ]; then
-    status >/dev/null && { say "the cluster is already up (context $CONTEXT)"; return 0; }
-    die "a cluster under $DIR is partly up; run: scripts/dev/local-cluster.sh down"
+  if [ -d "$DIR" ]; then
+    status >/dev/null 2>&1 && { say "the cluster is already up (context $CONTEXT)"; return 0; }
+    # Left behind by a run that was killed (a reboot, a CI job's end): cleared before starting anew.
+    say "clearing what an earlier cluster left under $DIR"
+    down >/dev/null
   fi
   local started=$SECONDS
   mkdir -p "$DIR"/{logs,pids,run,volumes}
@@ -366,6 +368,10 @@ down() {
   stop kube-proxy
   stop containerd
   pkill -f "containerd-shim.*-namespace k8s.io.*-address $SOCK" 2>/dev/null || true
+  # Whatever of the pods outlived containerd (a cluster whose containerd was killed): the kubelet's
+  # cgroups hold every pod process.
+  find /sys/fs/cgroup/pids/kubepods -name cgroup.procs -print0 2>/dev/null | xargs -0 -r cat \
+    | xargs -r kill -9 2>/dev/null || true
   stop dnsmasq
   stop kube-scheduler
   stop kube-controller-manager
