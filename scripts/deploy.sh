@@ -56,6 +56,7 @@ else
   say "4.1 no $env_file: SECRET_KEY is generated, the in-cluster PostgreSQL and the local AI agent are used"
   (umask 077 && echo "{}" >"$secrets_file")
 fi
+chmod 600 "$secrets_file"  # the umask only reaches new files; an older one may have been readable
 
 kubectl create namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 

@@ -39,6 +39,10 @@ def test_c08_backend_health_returns_200(api: TodoApi) -> None:
 def test_c09_frontend_loads_in_browser(app_page: Page, base_url: str, evidence: Evidence) -> None:
     response = app_page.goto(base_url + "/")
     assert response is not None and response.ok, f"home page answered {response and response.status}"
+    # Served with the security headers (no framing, no MIME sniffing, a bounded Referer).
+    headers = response.all_headers()
+    assert "frame-ancestors 'none'" in headers.get("content-security-policy", ""), headers
+    assert headers.get("x-content-type-options") == "nosniff" and headers.get("referrer-policy"), headers
     # A visitor without a session lands on the login page, fully rendered.
     expect(app_page).to_have_url(re.compile(r"/login$"))
     expect(app_page.get_by_role("heading", name="Log in")).to_be_visible()

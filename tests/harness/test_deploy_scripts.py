@@ -150,9 +150,15 @@ def test_deploy_asks_the_ai_tools_first_and_keeps_their_work_only_when_it_checks
 
 
 def test_deploy_without_env_file_deploys_the_defaults(tools: dict[str, str], tmp_path: Path) -> None:
+    # A secrets file left readable by an older run is made private again.
+    old = Path(tools["SECRETS_DIR"]) / "backend-values.yaml"
+    old.parent.mkdir()
+    old.write_text("secrets: {secretKey: old}\n")
+    old.chmod(0o644)
     done = run("deploy.sh", "--env-file", str(tmp_path / "absent.env"), env=tools)
     assert done.returncode == 0, done.stderr
-    assert (Path(tools["SECRETS_DIR"]) / "backend-values.yaml").read_text().strip() == "{}"
+    assert old.read_text().strip() == "{}"
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600
     assert "SECRET_KEY is generated" in done.stdout
 
 

@@ -104,3 +104,15 @@ def test_without_the_cli_bad_values_are_refused_by_the_schema(monkeypatch: pytes
     monkeypatch.setattr("fixtures.helm.shutil.which", lambda name: None)
     with pytest.raises(ValueError, match="nodePort"):
         helm.Helm().template("web", helm.CHARTS["frontend"], values={"service.nodePort": "thirty"})
+
+
+def test_a_key_twice_in_a_rendered_manifest_is_an_error() -> None:
+    import yaml
+
+    from fixtures.helm import parse_manifests
+
+    labels = "    app.kubernetes.io/component: api\n    app.kubernetes.io/component: db\n"
+    text = f"kind: Service\nmetadata:\n  labels:\n{labels}"
+    with pytest.raises(yaml.YAMLError, match="found the key 'app.kubernetes.io/component' twice"):
+        parse_manifests(text)
+    assert parse_manifests("kind: A\n---\n---\nkind: B\n") == [{"kind": "A"}, {"kind": "B"}]

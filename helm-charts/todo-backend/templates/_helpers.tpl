@@ -32,6 +32,13 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: todo-chatbot
 {{- end }}
 
+{{/* Labels of another part of the release (the database): the common labels with its own
+component, merged into one map as bitnami's common.labels.standard does (no key twice). */}}
+{{- define "todo-backend.componentLabels" -}}
+{{- $labels := include "todo-backend.labels" .root | fromYaml -}}
+{{- toYaml (merge (dict "app.kubernetes.io/component" .component) $labels) }}
+{{- end }}
+
 {{/* Labels that select the API pods (the harness selects by these too). */}}
 {{- define "todo-backend.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "todo-backend.name" . }}
