@@ -41,6 +41,13 @@ def _strip_required(value: str) -> str:
     return stripped
 
 
+def _no_nul(value: str | None) -> str | None:
+    # PostgreSQL refuses NUL in text (SQLite would store it): a client mistake either way.
+    if value is not None and "\x00" in value:
+        raise ValueError("must not contain the NUL character")
+    return value
+
+
 # Ids are 32-bit integers in the database; larger ones in a request are a 422, not a 500.
 MAX_ID = 2_147_483_647
 
@@ -52,6 +59,8 @@ class UserBase(SQLModel):
 
     email: EmailStr = Field(max_length=255)
     name: str | None = Field(default=None, max_length=100)
+
+    _name_text = field_validator("name")(_no_nul)
 
 
 class UserRegister(UserBase):
@@ -102,6 +111,8 @@ class TaskBase(SQLModel):
     title: str = Field(min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=2000)
 
+    _text = field_validator("title", "description")(_no_nul)
+
 
 class TaskCreate(TaskBase):
     """Body of POST /api/tasks."""
@@ -119,6 +130,8 @@ class TaskUpdate(SQLModel):
     description: str | None = Field(default=None, max_length=2000)
     completed: bool | None = None
 
+    _text = field_validator("title", "description")(_no_nul)
+
     @field_validator("title")
     @classmethod
     def _title_not_blank(cls, value: str | None) -> str:
@@ -126,6 +139,13 @@ class TaskUpdate(SQLModel):
         if value is None:
             raise ValueError("title may be omitted but not null")
         return _strip_required(value)
+
+    @field_validator("completed")
+    @classmethod
+    def _completed_not_null(cls, value: bool | None) -> bool:
+        if value is None:
+            raise ValueError("completed may be omitted but not null")
+        return value
 
 
 class Task(SQLModel, table=True):
@@ -166,6 +186,8 @@ class ChatRequest(SQLModel):
 
     message: str = Field(min_length=1, max_length=2000)
     conversation_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+    _message_text = field_validator("message")(_no_nul)
 
     @field_validator("message")
     @classmethod

@@ -1,13 +1,16 @@
 """The probes, and what the app does when the database is down or behind on migrations."""
 
+import time
 from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
 
+from app.api.deps import UserCache
+from app.core.config import Settings
 from app.main import create_app
 from tests.conftest import make_settings
-from tests.factories import PASSWORD, random_email, run_cli
+from tests.factories import PASSWORD, random_email, register_and_login, run_cli
 
 # Nothing listens on port 1 of loopback: connections are refused at once.
 UNREACHABLE_PG = "postgresql://todo:pw@127.0.0.1:1/todo"
@@ -44,6 +47,25 @@ def test_api_answers_503_not_500_when_database_unreachable() -> None:
     response = down.post("/api/auth/register", json={"email": random_email(), "password": PASSWORD})
     assert response.status_code == 503
     assert "database" in response.json()["detail"].lower()
+    assert response.headers["retry-after"] == "5"
+
+
+def test_every_pooled_connection_busy_is_a_quick_503(
+    settings: Settings, make_client: Callable[..., TestClient]
+) -> None:
+    if settings.is_sqlite:
+        pytest.skip("SQLite has no connection pool to exhaust; the PostgreSQL run checks this")
+    client = make_client(db_pool_size=1, db_max_overflow=0, db_pool_timeout=0.5)
+    user = register_and_login(client)
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    with engine.connect():  # the pool's only connection, held
+        started = time.monotonic()
+        client.app.state.user_cache = UserCache()  # type: ignore[attr-defined]  # make it need the database
+        response = client.get("/api/tasks", headers=user.headers)
+        waited = time.monotonic() - started
+    assert response.status_code == 503, response.text
+    assert waited < 3, f"took {waited:.1f} s"
+    assert client.get("/api/tasks", headers=user.headers).status_code == 200  # and it recovers
 
 
 def test_app_refuses_to_start_on_unmigrated_database(sqlite_file_url: str, capsys: pytest.CaptureFixture[str]) -> None:

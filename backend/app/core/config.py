@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     # Connections per worker process; uvicorn workers multiply it.
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
+    # Seconds a request waits for a pooled connection before it is told 503 (not left hanging).
+    db_pool_timeout: float = Field(default=5.0, gt=0, le=60)
 
     ai_provider: Literal["local", "openai", "groq", "anthropic"] = "local"
     # Empty means the provider's default model (see app.chat.providers).

@@ -48,7 +48,7 @@ def make_engine(settings: Settings) -> Engine:
         # Recycle instead of pinging before every checkout (one round trip per request saved);
         # serverless PostgreSQL (Neon) closes idle connections after about 5 minutes.
         pool_recycle=240,
-        pool_timeout=10,
+        pool_timeout=settings.db_pool_timeout,
         connect_args={"connect_timeout": 5},
     )
 

@@ -29,7 +29,7 @@ def list_tasks(
     user: CurrentUser,
     status_: Annotated[TaskStatus, Query(alias="status")] = "all",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> TasksPublic:
     assert user.id is not None
     rows, count = crud.list_tasks(session=session, owner_id=user.id, status=status_, limit=limit, offset=offset)
