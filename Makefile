@@ -77,9 +77,10 @@ test-package: harness ## charts, scripts and docs (phases 3 and 6, S-07)
 
 test: lint test-backend test-harness test-acceptance test-package ## the whole suite: lint, backend, harness, acceptance gate, package
 
-# The images built and run as containers: every criterion the docker target can check must PASS.
+# The images built and run as containers: every criterion the docker target can check must PASS
+# (N-01 is left out: it judges the AI usage log, how the deployment was made, not the target).
 test-docker: setup ## every criterion the docker target can check, as a gate
-	.venv/bin/pytest tests/acceptance tests/phases --target docker --gate -m "not needs_cluster" $(ARGS)
+	.venv/bin/pytest tests/acceptance tests/phases --target docker --gate -m "not needs_cluster" -k "not test_n01" $(ARGS)
 
 # todo-backend:latest and todo-frontend:latest from the official bases (see scripts/build-images.sh).
 images: ## build todo-backend and todo-frontend (scripts/build-images.sh)
