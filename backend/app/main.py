@@ -50,6 +50,61 @@ class AccessLogMiddleware:
             access_log.info("%s %s %d %.1fms", scope["method"], scope["path"], status, elapsed_ms)
 
 
+# No request to this API needs more; the Next.js proxy refuses the same.
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class BodyLimitMiddleware:
+    """Refuses bodies over MAX_BODY_BYTES with 413: a declared Content-Length at once, a streamed
+    body as soon as it passes the limit. What is under it is read here and handed on whole, so no
+    request ever holds more than the limit in memory."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await _too_large(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                await self.app(scope, _replay(message, receive), send)
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await _too_large(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body: Message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        await self.app(scope, _replay(body, receive), send)
+
+
+def _replay(first: Message, receive: Receive) -> Receive:
+    """A receive that gives `first`, then whatever the client sends next (its disconnect)."""
+    pending = [first]
+
+    async def replay() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replay
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    response = JSONResponse({"detail": f"The request body is larger than {MAX_BODY_BYTES // 2**20} MiB"}, 413)
+    await response(scope, receive, send)
+
+
 def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, stream=sys.stdout, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("app").setLevel(level)
@@ -116,5 +171,6 @@ def create_app(settings: Settings | None = None, *, require_schema: bool = True)
     app.include_router(health.router)
     app.include_router(api_router)
     _install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(AccessLogMiddleware)
     return app

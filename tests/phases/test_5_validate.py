@@ -3,6 +3,7 @@
 the logs hold no errors, on every target."""
 
 import re
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -16,12 +17,25 @@ pytestmark = [pytest.mark.phase5, pytest.mark.mvp]
 CRITICAL = re.compile(r"Traceback|\bCRITICAL\b|unhandled error| 5\d\d \d+(\.\d+)?ms$", re.M)
 
 
-def test_5_1_frontend_reaches_backend_through_its_proxy(base_url: str, evidence: Evidence) -> None:
+def test_5_1_frontend_reaches_backend_through_its_proxy(base_url: str, target: Target, evidence: Evidence) -> None:
     # 401 with the backend's own message (not a 502 from the proxy) proves the round trip.
     response = httpx.get(f"{base_url}/api/auth/me", timeout=15)
     evidence.text("GET /api/auth/me through the frontend", f"{response.status_code} {response.text}")
     assert response.status_code == 401
     assert "Not authenticated" in response.json()["detail"]
+    # The proxy refuses a body over 1 MiB itself, declared or streamed, before buffering it.
+    big = b'{"title": "' + b"x" * (2 * 2**20) + b'"}'
+
+    def streamed() -> Iterator[bytes]:
+        yield from (big[i : i + 65536] for i in range(0, len(big), 65536))
+
+    for body in (big, streamed()):
+        refused = httpx.post(f"{base_url}/api/tasks", content=body, headers={"content-type": "application/json"})
+        evidence.text("POST /api/tasks with a 2 MiB body", f"{refused.status_code} {refused.text[:200]}")
+        assert refused.status_code == 413 and "1 MiB" in refused.json()["detail"], refused.text[:200]
+    backend_log = target.backend_log()
+    if backend_log is not None:  # the proxy answered alone: the backend never received them
+        assert "POST /api/tasks 413" not in backend_log
 
 
 def test_5_8_backend_logs_hold_no_critical_errors(target: Target, deployment: Deployment, evidence: Evidence) -> None:

@@ -10,6 +10,41 @@ export const dynamic = "force-dynamic";
 type Context = { params: Promise<{ path: string[] }> };
 
 const FORWARDED_REQUEST_HEADERS = ["content-type", "accept"];
+// No request to this API needs more; a larger body is refused before it is buffered (the backend
+// refuses the same).
+const MAX_BODY_BYTES = 1024 * 1024;
+
+class BodyTooLarge extends Error {}
+
+/** The request body, read chunk by chunk and abandoned as soon as it passes MAX_BODY_BYTES. */
+async function limitedBody(request: NextRequest): Promise<ArrayBuffer> {
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw new BodyTooLarge();
+  if (!request.body) return new ArrayBuffer(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw new BodyTooLarge();
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body.buffer;
+}
+
+function tooLarge(): Response {
+  return Response.json({ detail: "The request body is larger than 1 MiB" }, { status: 413 });
+}
 const FORWARDED_RESPONSE_HEADERS = ["content-type", "www-authenticate"];
 
 async function forward(request: NextRequest, path: string[]): Promise<Response> {
@@ -22,11 +57,18 @@ async function forward(request: NextRequest, path: string[]): Promise<Response> 
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   if (token) headers.set("authorization", `Bearer ${token}`);
   const hasBody = !["GET", "HEAD"].includes(request.method);
+  let body: ArrayBuffer | undefined;
+  try {
+    body = hasBody ? await limitedBody(request) : undefined;
+  } catch (error) {
+    if (error instanceof BodyTooLarge) return tooLarge();
+    throw error;
+  }
   try {
     return await fetch(target, {
       method: request.method,
       headers,
-      body: hasBody ? await request.arrayBuffer() : undefined,
+      body,
       cache: "no-store",
       redirect: "manual",
     });
