@@ -43,6 +43,7 @@ done
 need helm "install Helm 3 (https://helm.sh/docs/intro/install/)"
 need kubectl "install kubectl (https://kubernetes.io/docs/tasks/tools/)"
 need python3 "install Python 3"
+need make "install make"
 kubectl version --request-timeout=10s >/dev/null 2>&1 || die "kubectl cannot reach a cluster; run scripts/setup-minikube.sh"
 
 # 4.1: secrets file from .env (plan risks: no hand-encoding, nothing in git).
@@ -51,7 +52,9 @@ chmod 700 "$SECRETS_DIR"
 secrets_file="$SECRETS_DIR/backend-values.yaml"
 if [ -f "$env_file" ]; then
   say "4.1 secrets from $env_file -> $secrets_file"
-  (umask 077 && python3 "$ROOT/scripts/env_to_values.py" "$env_file" >"$secrets_file")
+  # python-dotenv reads it, in the harness's locked virtualenv (make harness creates it once).
+  make -C "$ROOT" -s harness >/dev/null || die "could not set up .venv for scripts/env_to_values.py (make harness)"
+  (umask 077 && "$ROOT/.venv/bin/python" "$ROOT/scripts/env_to_values.py" "$env_file" >"$secrets_file")
 else
   say "4.1 no $env_file: SECRET_KEY is generated, the in-cluster PostgreSQL and the local AI agent are used"
   (umask 077 && echo "{}" >"$secrets_file")

@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
 """Turn a .env file into the backend chart's secret values (YAML on stdout). Plan step 4.1.
 
-    python3 scripts/env_to_values.py .env > .secrets/backend-values.yaml
+    .venv/bin/python scripts/env_to_values.py .env > .secrets/backend-values.yaml
 
-Known keys map to chart values (SECRET_KEY -> secrets.secretKey, ...); anything else is refused
-with its line number, so a typo never silently drops a setting. No base64 by hand: the chart
-uses stringData (plan risk R-07). Only the standard library, so it runs before any install.
+The file is read as python-dotenv reads it (quotes, escapes, `export`, inline comments, `=` and
+` #` inside quoted values). Known keys map to chart values (SECRET_KEY -> secrets.secretKey, ...);
+anything else is refused with its line number, so a typo never silently drops a setting. No base64
+by hand: the chart uses stringData (plan risk R-07). deploy.sh runs it in the harness's virtualenv.
 """
 
+import io
 import json
-import re
 import sys
 from pathlib import Path
+
+from dotenv.parser import parse_stream
 
 # .env key -> (values section, values key)
 KEYS = {
@@ -25,7 +28,6 @@ KEYS = {
     "AI_BASE_URL": ("config", "aiBaseUrl"),
     "LOG_LEVEL": ("config", "logLevel"),
 }
-_LINE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
 
 
 class EnvError(ValueError):
@@ -33,21 +35,15 @@ class EnvError(ValueError):
 
 
 def parse_env(text: str) -> dict[str, str]:
-    """KEY=value lines; blank lines and # comments skipped; single or double quotes removed."""
+    """KEY=value lines as python-dotenv parses them; a line it cannot parse is an error naming it."""
     values: dict[str, str] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            line = binding.original.string.rstrip("\n")
+            raise EnvError(f"line {binding.original.line}: expected KEY=value, got {line!r}")
+        if binding.key is None:  # a blank line or a comment
             continue
-        match = _LINE.match(line)
-        if not match:
-            raise EnvError(f"line {number}: expected KEY=value, got {raw!r}")
-        key, value = match.group(1), match.group(2).strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        values[key] = value
+        values[binding.key] = binding.value or ""
     return values
 
 

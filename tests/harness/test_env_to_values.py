@@ -45,3 +45,25 @@ def test_the_script_writes_values_and_names_a_missing_file(tmp_path: Path) -> No
     assert json.loads(done.stdout) == {"secrets": {"secretKey": "abc", "openaiApiKey": "sk-1"}}
     missing = subprocess.run([sys.executable, str(SCRIPT), str(tmp_path / "nope")], capture_output=True, text=True)
     assert missing.returncode == 1 and "copy .env.example to .env" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [
+        ('SECRET_KEY="abc123 #x" # note', "abc123 #x"),  # ' #' inside quotes is the value's
+        ("SECRET_KEY='a=b=c'", "a=b=c"),
+        ("SECRET_KEY=a=b", "a=b"),
+        ("export SECRET_KEY=plain", "plain"),
+        ("SECRET_KEY=", ""),
+        ('SECRET_KEY="line\\nbreak"', "line\nbreak"),
+        ("SECRET_KEY=unquoted # comment", "unquoted"),
+        ("SECRET_KEY='single #not-a-comment'", "single #not-a-comment"),
+    ],
+)
+def test_values_are_read_as_python_dotenv_reads_them(line: str, value: str) -> None:
+    assert env_to_values.parse_env(line + "\n") == {"SECRET_KEY": value}
+
+
+def test_a_line_dotenv_cannot_parse_is_refused_with_its_number() -> None:
+    with pytest.raises(env_to_values.EnvError, match="line 2: expected KEY=value"):
+        env_to_values.parse_env("SECRET_KEY=ok\nthis is not an assignment\n")
