@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, func, update
 from sqlmodel import Session, col, select
 
 from app.core.security import hash_password, verify_password
@@ -45,6 +45,12 @@ def authenticate(*, session: Session, email: str, password: str) -> User | None:
 
 
 # ---------------------------------------------------------------- tasks
+
+
+def end_sessions(*, session: Session, user_id: int) -> None:
+    """Raise the user's token version: every token issued before is refused from now on."""
+    session.execute(update(User).where(col(User.id) == user_id).values(token_version=col(User.token_version) + 1))
+    session.commit()
 
 
 def _status_filter(status: TaskStatus) -> list[ColumnElement[bool]]:

@@ -84,6 +84,8 @@ class User(SQLModel, table=True):
     name: str | None = Field(default=None, max_length=100)
     hashed_password: str = Field(max_length=255)
     created_at: datetime = _timestamp(nullable=False)
+    # Tokens carry the version they were issued under; logging out raises it, ending them all.
+    token_version: int = Field(default=0, nullable=False, sa_column_kwargs={"server_default": "0"})
 
 
 class UserPublic(UserBase):

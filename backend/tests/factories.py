@@ -43,6 +43,13 @@ def register_and_login(client: TestClient, email: str | None = None) -> AuthedUs
     return AuthedUser(id=registered.json()["id"], email=email, token=login.json()["access_token"])
 
 
+def log_in(client: TestClient, user: AuthedUser) -> AuthedUser:
+    """A new session (token) for an existing account."""
+    login = client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    return AuthedUser(id=user.id, email=user.email, token=login.json()["access_token"])
+
+
 def create_task(client: TestClient, user: AuthedUser, **fields: Any) -> dict[str, Any]:
     body = {"title": random_title(), **fields}
     response = client.post("/api/tasks", json=body, headers=user.headers)

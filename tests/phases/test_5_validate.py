@@ -3,6 +3,7 @@
 the logs hold no errors, on every target."""
 
 import re
+import secrets
 from collections.abc import Iterator
 
 import httpx
@@ -36,6 +37,21 @@ def test_5_1_frontend_reaches_backend_through_its_proxy(base_url: str, target: T
     backend_log = target.backend_log()
     if backend_log is not None:  # the proxy answered alone: the backend never received them
         assert "POST /api/tasks 413" not in backend_log
+
+
+def test_5_3_logging_out_ends_the_session(base_url: str, evidence: Evidence) -> None:
+    """Through the frontend, as a browser does: after a logout the old session cookie is refused."""
+    with httpx.Client(base_url=base_url, timeout=15) as browser:
+        email, password = f"logout-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(12)
+        assert browser.post("/api/auth/register", json={"email": email, "password": password}).status_code == 201
+        assert browser.post("/api/auth/login", json={"email": email, "password": password}).status_code == 200
+        cookies = dict(browser.cookies)
+        assert browser.get("/api/auth/me").status_code == 200
+        assert browser.post("/api/auth/logout").status_code == 204
+    # The same cookie, replayed after the logout (as a stolen copy would be).
+    replayed = httpx.get(f"{base_url}/api/auth/me", cookies=cookies, timeout=15)
+    evidence.text("GET /api/auth/me with the cookie from before the logout", f"{replayed.status_code} {replayed.text}")
+    assert replayed.status_code == 401, replayed.text
 
 
 def test_5_8_backend_logs_hold_no_critical_errors(target: Target, deployment: Deployment, evidence: Evidence) -> None:

@@ -38,16 +38,17 @@ def verify_password(password: str, hashed: str | None) -> bool:
         return False
 
 
-def create_access_token(*, subject: int, secret_key: str, expires_minutes: int) -> str:
+def create_access_token(*, subject: int, secret_key: str, expires_minutes: int, version: int = 0) -> str:
     now = datetime.now(UTC)
-    payload = {"sub": str(subject), "iat": now, "exp": now + timedelta(minutes=expires_minutes)}
+    payload = {"sub": str(subject), "ver": version, "iat": now, "exp": now + timedelta(minutes=expires_minutes)}
     return jwt.encode(payload, secret_key, algorithm=ALGORITHM)
 
 
-def decode_access_token(token: str, *, secret_key: str) -> int:
-    """Return the user id in a valid token; only HS256 is accepted (never alg=none)."""
+def decode_access_token(token: str, *, secret_key: str) -> tuple[int, int]:
+    """The user id and token version in a valid token; only HS256 is accepted (never alg=none).
+    A token from before versions existed is version 0."""
     try:
         payload = jwt.decode(token, secret_key, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
-        return int(payload["sub"])
+        return int(payload["sub"]), int(payload.get("ver", 0))
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise InvalidToken(str(exc)) from exc

@@ -1,6 +1,6 @@
 """Accounts: register, log in for a JWT, read the caller."""
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlalchemy.exc import IntegrityError
 
 from app import crud
@@ -35,8 +35,19 @@ def login(body: UserLogin, session: SessionDep, settings: SettingsDep) -> Token:
             headers={"WWW-Authenticate": "Bearer"},
         )
     minutes = settings.access_token_expire_minutes
-    token = create_access_token(subject=user.id, secret_key=settings.secret_key, expires_minutes=minutes)
+    token = create_access_token(
+        subject=user.id, secret_key=settings.secret_key, expires_minutes=minutes, version=user.token_version
+    )
     return Token(access_token=token, expires_in=minutes * 60, user=UserPublic.model_validate(user))
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(user: CurrentUser, session: SessionDep, request: Request) -> Response:
+    """End every session of the caller: tokens issued before now are refused from here on."""
+    assert user.id is not None
+    crud.end_sessions(session=session, user_id=user.id)
+    request.app.state.user_cache.drop(user.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/me", response_model=UserPublic)

@@ -104,7 +104,20 @@ async function login(request: NextRequest): Promise<Response> {
   return response;
 }
 
-function logout(): Response {
+/** Ends the session on the server (the token is refused from then on), then drops the cookie. */
+async function logout(): Promise<Response> {
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  if (token) {
+    try {
+      await fetch(`${backendUrl()}/api/auth/logout`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+        cache: "no-store",
+      });
+    } catch {
+      // The API server is unreachable: the cookie still goes, the token expires on its own.
+    }
+  }
   const response = new NextResponse(null, { status: 204 });
   response.cookies.delete(SESSION_COOKIE);
   return response;
@@ -114,7 +127,7 @@ async function handle(request: NextRequest, context: Context): Promise<Response>
   const { path } = await context.params;
   const route = path.join("/");
   if (request.method === "POST" && route === "auth/login") return login(request);
-  if (request.method === "POST" && route === "auth/logout") return logout();
+  if (request.method === "POST" && route === "auth/logout") return await logout();
   const upstream = await forward(request, path);
   const body = upstream.status === 204 ? null : await upstream.arrayBuffer();
   return relay(upstream, body);
