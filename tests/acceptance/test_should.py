@@ -5,6 +5,7 @@ steps 6.1-6.4, both in tests/phases/test_6_document.py; S-03, S-04 and S-05 are 
 """
 
 import json
+import secrets
 from pathlib import Path
 
 import httpx
@@ -13,7 +14,7 @@ import pytest
 from fixtures import images, proc, scripts
 from fixtures.evidence import Evidence
 from fixtures.kube import Kube
-from fixtures.targets import BACKEND_RELEASE, FRONTEND_RELEASE, SELECTORS, ClusterTarget, Deployment
+from fixtures.targets import BACKEND_RELEASE, FRONTEND_RELEASE, SELECTORS, ClusterTarget, Deployment, http_ok
 
 
 @pytest.mark.criterion("S-06")
@@ -46,6 +47,7 @@ def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
         "S-06 plan", {"namespace": namespace, "node_port": scratch.node_port, "steps": [s.argv for s in steps]}
     )
     results: list[scripts.StepResult] = []
+    account: dict[str, str] = {}
     try:
         for step in steps:
             result = scripts.run_step(step, env)
@@ -53,7 +55,19 @@ def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
             evidence.text(f"scripts/{step.script} (exit {result.exit_code})", result.output[-20000:])
             assert result.ok, f"scripts/{step.script} exited with {result.exit_code}:\n{result.output[-3000:]}"
             if step.script == "deploy.sh":
-                _check_scratch_deployment(target, kube, scratch, evidence)
+                backend = _check_scratch_deployment(target, kube, scratch, evidence)
+                if step.purpose == scripts.REDEPLOY_INSTALL:
+                    # The kept database, and the password it was made with: the account still logs in.
+                    login = httpx.post(f"{backend}/api/auth/login", json=account, timeout=15)
+                    evidence.text("log in after undeploy.sh + deploy.sh", f"{login.status_code} {login.text[:200]}")
+                    assert login.status_code == 200, f"an account made before the reinstall: {login.text[:300]}"
+                else:
+                    account = {
+                        "email": f"s06-{secrets.token_hex(4)}@example.com",
+                        "password": secrets.token_urlsafe(12),
+                    }
+                    made = httpx.post(f"{backend}/api/auth/register", json=account, timeout=15)
+                    assert made.status_code == 201, made.text
             elif step.script == "validate.sh":
                 completion = json.loads((scratch.reports_dir / "completion.json").read_text())
                 evidence.json("validate.sh verdicts", {c["id"]: c["status"] for c in completion["criteria"]})
@@ -83,13 +97,18 @@ def _claim_scratch_namespace(kube: Kube, namespace: str) -> None:
 
 def _check_scratch_deployment(
     target: ClusterTarget, kube: Kube, scratch: scripts.ScratchDeployment, evidence: Evidence
-) -> None:
-    """What deploy.sh promises: both releases' pods Ready, the frontend on its NodePort, /health 200."""
+) -> str:
+    """What deploy.sh promises: both releases' pods Ready, the frontend on its NodePort, /health 200.
+    Returns the backend's URL (a port-forward)."""
     for selector in SELECTORS.values():
         kube.wait_ready(selector, timeout=target.settings.startup_timeout)
     frontend = target.cluster.service_url(scratch.namespace, FRONTEND_RELEASE, 3000, node_port=scratch.node_port)
     backend = target.cluster.port_forward(scratch.namespace, BACKEND_RELEASE, 8000)
+    proc.wait_for(
+        lambda: http_ok(f"{backend}/health"), name="the scripts' backend through its port-forward", timeout=60
+    )
     health = httpx.get(f"{backend}/health", timeout=10)
     page = httpx.get(f"{frontend}/login", timeout=10)
     evidence.json("scripts' deployment", {"frontend": frontend, "/health": health.json(), "/login": page.status_code})
     assert health.status_code == 200 and page.status_code == 200, (health.status_code, page.status_code)
+    return backend

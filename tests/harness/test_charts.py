@@ -162,3 +162,8 @@ def test_the_version_label_says_which_image_runs(chart: str) -> None:
     for labels in (workload["metadata"]["labels"], workload["spec"]["template"]["metadata"]["labels"]):
         assert labels["app.kubernetes.io/version"] == "1.4.2_build.7"  # a label value has no '+'
     assert pod_spec(workload)["containers"][0]["image"].endswith(":1.4.2+build.7")
+
+
+def test_the_secret_outlives_an_uninstall_with_the_database_volume() -> None:
+    secret = only(render("backend", {"secrets.secretKey": SECRET_KEY}), "Secret")
+    assert secret["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"

@@ -31,8 +31,11 @@ def test_minikube_runs_every_script_in_plan_order() -> None:
         "deploy.sh",
         "validate.sh",
         "undeploy.sh",
+        "deploy.sh",
+        "undeploy.sh",
     ]
-    build, deploy, validate, undeploy = steps[1:]
+    build, deploy, validate, uninstall, redeploy, undeploy = steps[1:]
+    assert uninstall.args == () and redeploy.args == deploy.args, "the reinstall keeps the data and the values"
     assert build.args == ("--tag", "t1", "--local-bases")
     assert deploy.args == (
         "--env-file",
@@ -56,7 +59,14 @@ def test_minikube_runs_every_script_in_plan_order() -> None:
 @pytest.mark.parametrize("kind", ["kind", "kube"])
 def test_other_clusters_skip_the_minikube_setup(kind: str) -> None:
     steps = scripts.plan(scratch(kind))
-    assert [s.script for s in steps] == ["build-images.sh", "deploy.sh", "validate.sh", "undeploy.sh"]
+    assert [s.script for s in steps] == [
+        "build-images.sh",
+        "deploy.sh",
+        "validate.sh",
+        "undeploy.sh",
+        "deploy.sh",
+        "undeploy.sh",
+    ]
     assert steps[0].args == ("--tag", "t1")
     assert steps[2].args[:2] == ("--target", kind)
 
