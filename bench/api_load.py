@@ -165,8 +165,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(database: str, workers: int) -> Iterator[str]:
-    """Migrate and start `python -m app serve` from backend/.venv; yield its URL."""
+def serve(
+    database: str, workers: int, env_extra: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Migrate and start `python -m app serve` from backend/.venv; yield its URL and process."""
     python = BACKEND_DIR / ".venv" / "bin" / "python"
     if not python.exists():
         sys.exit(f"bench: {python} is missing; run `make backend` first")
@@ -180,6 +182,7 @@ def serve(database: str, workers: int) -> Iterator[str]:
             "SECRET_KEY": secrets.token_urlsafe(32),
             "LOG_LEVEL": "WARNING",
             "DB_POOL_SIZE": str(max(5, 40 // workers)),
+            **(env_extra or {}),
         }
         subprocess.run([python, "-m", "app", "migrate"], cwd=BACKEND_DIR, env=env, check=True, capture_output=True)
         command: list[str | Path] = [
@@ -207,7 +210,7 @@ def serve(database: str, workers: int) -> Iterator[str]:
                 if time.monotonic() > deadline or server.poll() is not None:
                     sys.exit("bench: the backend did not become healthy within 30 s")
                 time.sleep(0.2)
-            yield base
+            yield base, server
         finally:
             server.terminate()
             server.wait(timeout=20)
@@ -225,7 +228,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.url:
         sys.exit(asyncio.run(run(args.url, args.clients, args.seconds, args.seed)))
-    with serve(args.serve, args.workers) as url:
+    with serve(args.serve, args.workers) as (url, _server):
         code = asyncio.run(run(url, args.clients, args.seconds, args.seed))
     sys.exit(code)
 

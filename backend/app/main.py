@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.api.deps import UserCache
 from app.api.main import api_router
 from app.api.routes import health
+from app.api.routes.auth import LoginThrottle
 from app.chat.providers import make_provider
 from app.core.config import Settings
 from app.core.db import SchemaNotReady, check_schema, make_engine
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None, *, require_schema: bool = True)
     app.state.engine = engine
     app.state.chat_provider = make_provider(settings)
     app.state.user_cache = UserCache()
+    app.state.login_throttle = LoginThrottle()
     app.include_router(health.router)
     app.include_router(api_router)
     _install_error_handlers(app)
