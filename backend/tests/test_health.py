@@ -95,3 +95,26 @@ def test_migrate_gives_up_on_an_unreachable_database_after_waiting() -> None:
     assert done.returncode != 0
     assert "retrying" in done.stderr and "cannot reach the database" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_livez_answers_while_every_worker_thread_waits_on_a_silent_database() -> None:
+    """A database that accepts connections and never answers (frozen): /health calls hold every
+    thread of the pool for the connect timeout, and /livez must still answer at once."""
+    import socket
+    from concurrent.futures import ThreadPoolExecutor
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(128)
+        url = f"postgresql://todo:pw@127.0.0.1:{silent.getsockname()[1]}/todo"
+        client = TestClient(create_app(make_settings(database_url=url, db_pool_size=50), require_schema=False))
+        with client, ThreadPoolExecutor(60) as pool:
+            hanging = [pool.submit(client.get, "/health") for _ in range(60)]
+            time.sleep(1)  # every thread of the pool is now inside a connect
+            assert not any(f.done() for f in hanging), "the silent database should hold them"
+            started = time.monotonic()
+            response = client.get("/livez")
+            took = time.monotonic() - started
+        assert response.status_code == 200
+        assert took < 1, f"/livez took {took:.1f} s behind the busy thread pool"
+        assert all(f.result().status_code == 503 for f in hanging)

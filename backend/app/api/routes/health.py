@@ -18,7 +18,9 @@ def _cause(exc: SQLAlchemyError) -> str:
 
 
 @router.get("/livez")
-def livez() -> dict[str, str]:
+async def livez() -> dict[str, str]:
+    """Answered on the event loop itself: never behind the thread pool (busy with logins or
+    waiting on a frozen database), so a liveness probe does not restart a pod that is only busy."""
     return {"status": "ok"}
 
 
