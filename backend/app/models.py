@@ -51,6 +51,13 @@ def _no_nul(value: str | None) -> str | None:
 # Ids are 32-bit integers in the database; larger ones in a request are a 422, not a 500.
 MAX_ID = 2_147_483_647
 
+
+class ErrorDetail(SQLModel):
+    """Every error answer: `detail`, a sentence, or for 422 a list of field problems."""
+
+    detail: str | list[dict[str, Any]]
+
+
 # ---------------------------------------------------------------- users
 
 

@@ -5,6 +5,7 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from app import crud
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.core.security import create_access_token
-from app.models import Token, UserLogin, UserPublic, UserRegister
+from app.models import ErrorDetail, Token, UserLogin, UserPublic, UserRegister
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -69,9 +70,17 @@ class LoginThrottle:
 
 
 _DUPLICATE = "An account with this email already exists"
+_UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorDetail, "description": "No valid token: missing, expired, or ended by a logout"}
+}
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserPublic)
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserPublic,
+    responses={409: {"model": ErrorDetail, "description": "An account with this email already exists"}},
+)
 def register(user_in: UserRegister, session: SessionDep) -> UserPublic:
     if crud.get_user_by_email(session=session, email=user_in.email):
         raise HTTPException(status.HTTP_409_CONFLICT, detail=_DUPLICATE)
@@ -83,7 +92,14 @@ def register(user_in: UserRegister, session: SessionDep) -> UserPublic:
     return UserPublic.model_validate(user)
 
 
-@router.post("/login", response_model=Token)
+@router.post(
+    "/login",
+    response_model=Token,
+    responses={
+        401: {"model": ErrorDetail, "description": "Incorrect email or password"},
+        429: {"model": ErrorDetail, "description": "Too many failed logins for this account (Retry-After)"},
+    },
+)
 def login(body: UserLogin, session: SessionDep, settings: SettingsDep, request: Request) -> Token:
     throttle: LoginThrottle = request.app.state.login_throttle
     wait = throttle.retry_after(body.email)
@@ -109,7 +125,7 @@ def login(body: UserLogin, session: SessionDep, settings: SettingsDep, request: 
     return Token(access_token=token, expires_in=minutes * 60, user=UserPublic.model_validate(user))
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=_UNAUTHORIZED)
 def logout(user: CurrentUser, session: SessionDep, request: Request) -> Response:
     """End every session of the caller: tokens issued before now are refused from here on."""
     assert user.id is not None
@@ -118,6 +134,6 @@ def logout(user: CurrentUser, session: SessionDep, request: Request) -> Response
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/me", response_model=UserPublic)
+@router.get("/me", response_model=UserPublic, responses=_UNAUTHORIZED)
 def me(user: CurrentUser) -> UserPublic:
     return UserPublic.model_validate(user)

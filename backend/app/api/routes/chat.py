@@ -14,11 +14,15 @@ from app.models import (
     ChatResponse,
     ConversationPublic,
     ConversationsPublic,
+    ErrorDetail,
     MessagePublic,
     MessagesPublic,
 )
 
-router = APIRouter(tags=["chat"])
+router = APIRouter(
+    tags=["chat"],
+    responses={404: {"model": ErrorDetail, "description": "No such conversation of the caller's"}},
+)
 
 _FAILED = {
     502: {"description": "The AI provider failed (bad key, bad answer); the message is kept"},

@@ -7,9 +7,13 @@ from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 from app import crud
 from app.api.deps import CurrentUser, SessionDep
 from app.crud import TaskStatus
-from app.models import MAX_ID, Task, TaskCreate, TaskPublic, TasksPublic, TaskUpdate
+from app.models import MAX_ID, ErrorDetail, Task, TaskCreate, TaskPublic, TasksPublic, TaskUpdate
 
-router = APIRouter(prefix="/tasks", tags=["tasks"])
+router = APIRouter(
+    prefix="/tasks",
+    tags=["tasks"],
+    responses={404: {"model": ErrorDetail, "description": "No such task of the caller's"}},
+)
 
 TaskId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
