@@ -127,3 +127,24 @@ def test_a_frozen_then_stopped_database_gives_quick_503s_and_the_app_recovers(se
             assert time.monotonic() < deadline, "the app did not recover after the database came back"
             time.sleep(0.5)
         assert client.get("/health").status_code == 200
+
+
+def test_a_statement_stuck_behind_a_lock_is_a_503_within_the_statement_timeout(server: Server) -> None:
+    """A migration or a stray session holding a table lock must not hang requests for as long as
+    it lasts: the statement timeout ends the wait, and the client hears 503 with Retry-After."""
+    import psycopg
+    from alembic import command
+
+    command.upgrade(alembic_config(server.url), "head")
+    settings = make_settings(database_url=server.url, db_statement_timeout=1)
+    with TestClient(create_app(settings)) as client, psycopg.connect(server.url) as locker:
+        user = register_and_login(client)
+        assert client.get("/api/tasks", headers=user.headers).status_code == 200
+        locker.execute("LOCK TABLE task IN ACCESS EXCLUSIVE MODE")  # held until the commit below
+        started = time.monotonic()
+        blocked = client.get("/api/tasks", headers=user.headers)
+        took = time.monotonic() - started
+        assert blocked.status_code == 503 and blocked.headers.get("retry-after"), blocked.text
+        assert 0.9 < took < 3, f"answered after {took:.1f} s; the statement timeout is 1 s"
+        locker.commit()
+        assert client.get("/api/tasks", headers=user.headers).status_code == 200

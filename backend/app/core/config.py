@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=10, ge=0)
     # Seconds a request waits for a pooled connection before it is told 503 (not left hanging).
     db_pool_timeout: float = Field(default=5.0, gt=0, le=60)
+    # Seconds one SQL statement may run (or wait on a lock) before PostgreSQL cancels it and the
+    # request is told 503; 0 turns the bound off. Every query of the app takes milliseconds.
+    db_statement_timeout: float = Field(default=10.0, ge=0, le=600)
 
     ai_provider: Literal["local", "openai", "groq", "anthropic"] = "local"
     # Empty means the provider's default model (see app.chat.providers).

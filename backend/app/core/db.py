@@ -38,7 +38,7 @@ def make_engine(settings: Settings) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(
+    engine = create_engine(
         settings.database_url,
         # Every write here is one statement, so each statement is its own transaction: no
         # BEGIN / COMMIT / ROLLBACK round trips around it (two of the five a read used to cost).
@@ -51,6 +51,19 @@ def make_engine(settings: Settings) -> Engine:
         pool_timeout=settings.db_pool_timeout,
         connect_args={"connect_timeout": 5},
     )
+    if settings.db_statement_timeout:
+        timeout_ms = round(settings.db_statement_timeout * 1000)
+
+        # A SET on each new connection rather than the `options` startup parameter, which
+        # PgBouncer-style poolers (Neon's among them) refuse.
+        @event.listens_for(engine, "connect")
+        def _statement_timeout(dbapi_connection: Any, _record: Any) -> None:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f"SET statement_timeout = {timeout_ms}")
+            if not dbapi_connection.autocommit:  # a SET inside a transaction a rollback would undo
+                dbapi_connection.commit()
+
+    return engine
 
 
 def alembic_config(database_url: str) -> Config:
