@@ -143,11 +143,48 @@ def add_message(
     role: str,
     content: str,
     tool_calls: list[dict[str, object]] | None = None,
+    request_key: str | None = None,
+    failed: bool = False,
 ) -> Message:
     assert conversation.id is not None
-    message = Message(conversation_id=conversation.id, role=role, content=content, tool_calls=tool_calls)
+    message = Message(
+        conversation_id=conversation.id,
+        role=role,
+        content=content,
+        tool_calls=tool_calls,
+        request_key=request_key,
+        failed=failed,
+    )
     conversation.updated_at = utcnow()
     session.add(message)
     session.add(conversation)
+    session.commit()
+    return message
+
+
+def find_keyed_message(*, session: Session, owner_id: int, request_key: str) -> Message | None:
+    """The user message an account sent with this Idempotency-Key, if any."""
+    query = (
+        select(Message)
+        .join(Conversation, col(Conversation.id) == col(Message.conversation_id))
+        .where(Message.request_key == request_key, Conversation.owner_id == owner_id, Message.role == "user")
+    )
+    return session.exec(query.order_by(col(Message.id)).limit(1)).first()
+
+
+def messages_after(*, session: Session, message: Message, limit: int) -> list[Message]:
+    """The first `limit` messages of its conversation that came after `message`."""
+    query = select(Message).where(Message.conversation_id == message.conversation_id, col(Message.id) > message.id)
+    return list(session.exec(query.order_by(col(Message.id)).limit(limit)).all())
+
+
+def messages_before(*, session: Session, message: Message, limit: int) -> list[Message]:
+    """The newest `limit` messages of its conversation before `message`, oldest first."""
+    query = select(Message).where(Message.conversation_id == message.conversation_id, col(Message.id) < message.id)
+    return list(reversed(session.exec(query.order_by(col(Message.id).desc()).limit(limit)).all()))
+
+
+def save_message(*, session: Session, message: Message) -> Message:
+    session.add(message)
     session.commit()
     return message

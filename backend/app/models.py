@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import EmailStr, field_validator
 from sqlalchemy import JSON, Column, DateTime, Dialect, Index, Text, TypeDecorator
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 
@@ -220,6 +221,14 @@ class ChatResponse(SQLModel):
     tool_calls: list[ToolCallPublic]
 
 
+class ChatFailure(SQLModel):
+    """A 502/503 of POST /api/chat: our words for what failed, and what was done before it did."""
+
+    detail: str
+    conversation_id: int
+    tool_calls: list[ToolCallPublic]
+
+
 class Conversation(SQLModel, table=True):
     """A chat thread of one user."""
 
@@ -254,6 +263,10 @@ class Message(SQLModel, table=True):
     role: str = Field(max_length=16)
     content: str = Field(sa_column=Column(Text, nullable=False))
     tool_calls: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
+    # A user message's Idempotency-Key (unique per account by the chat service's lookup).
+    request_key: str | None = Field(default=None, max_length=100, index=True)
+    # An assistant message that records tool calls of an answer the provider did not finish.
+    failed: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     created_at: datetime = _timestamp(nullable=False)
 
 
@@ -264,6 +277,7 @@ class MessagePublic(SQLModel):
     role: str
     content: str
     tool_calls: list[dict[str, Any]] | None
+    failed: bool
     created_at: datetime
 
 

@@ -58,11 +58,14 @@ def create_task(client: TestClient, user: AuthedUser, **fields: Any) -> dict[str
     return task
 
 
-def chat(client: TestClient, user: AuthedUser, message: str, conversation_id: int | None = None) -> Any:
+def chat(
+    client: TestClient, user: AuthedUser, message: str, conversation_id: int | None = None, key: str | None = None
+) -> Any:
     body: dict[str, Any] = {"message": message}
     if conversation_id is not None:
         body["conversation_id"] = conversation_id
-    return client.post("/api/chat", json=body, headers=user.headers)
+    headers = {**user.headers, **({"Idempotency-Key": key} if key else {})}
+    return client.post("/api/chat", json=body, headers=headers)
 
 
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -2,9 +2,11 @@
 
 import { useEffect, useRef, useState } from "react";
 
-import { api, ApiError, type ChatReply, type ToolCall } from "@/lib/api";
+import { api, ApiError, newRequestKey, type ChatReply, type ToolCall } from "@/lib/api";
 
-type Bubble = { id: number; role: "user" | "assistant" | "error"; text: string; actions: string[] };
+/** A failed message keeps its words and key: "Retry" sends both again, so nothing is done twice. */
+type Retry = { message: string; key: string };
+type Bubble = { id: number; role: "user" | "assistant" | "error"; text: string; actions: string[]; retry?: Retry };
 
 const MUTATING_TOOLS = new Set(["add_task", "complete_task", "update_task", "delete_task"]);
 
@@ -29,10 +31,38 @@ export default function ChatPanel({ onTasksChanged }: { onTasksChanged: () => Pr
     logEnd.current?.scrollIntoView?.({ block: "end" });
   }, [bubbles]);
 
-  function push(role: Bubble["role"], text: string, actions: string[] = []) {
+  function push(role: Bubble["role"], text: string, actions: string[] = [], retry?: Retry) {
     nextId.current += 1;
-    const bubble = { id: nextId.current, role, text, actions };
+    const bubble = { id: nextId.current, role, text, actions, retry };
     setBubbles((current) => [...current, bubble]);
+  }
+
+  async function deliver({ message, key }: Retry) {
+    setSending(true);
+    try {
+      const answer = await api<ChatReply>("chat", {
+        method: "POST",
+        body: { message, conversation_id: conversationId },
+        headers: { "idempotency-key": key },
+      });
+      setConversationId(answer.conversation_id);
+      const actions = answer.tool_calls.map(describeAction).filter((text): text is string => text !== null);
+      push("assistant", answer.reply, actions);
+      if (answer.tool_calls.some((call) => MUTATING_TOOLS.has(call.name))) await onTasksChanged();
+    } catch (caught) {
+      const body = caught instanceof ApiError ? caught.body : {};
+      if (typeof body.conversation_id === "number") setConversationId(body.conversation_id);
+      // What ran before the failure did happen: say so, and show it in the list.
+      const done = Array.isArray(body.tool_calls) ? (body.tool_calls as ToolCall[]) : [];
+      const actions = done.map(describeAction).filter((text): text is string => text !== null);
+      push("error", caught instanceof Error ? caught.message : "The assistant could not answer.", actions, {
+        message,
+        key,
+      });
+      if (done.some((call) => MUTATING_TOOLS.has(call.name))) await onTasksChanged();
+    } finally {
+      setSending(false);
+    }
   }
 
   async function send(event: React.FormEvent<HTMLFormElement>) {
@@ -42,24 +72,13 @@ export default function ChatPanel({ onTasksChanged }: { onTasksChanged: () => Pr
     if (!message) return;
     push("user", message);
     formElement.reset();
-    setSending(true);
-    try {
-      const answer = await api<ChatReply>("chat", {
-        method: "POST",
-        body: { message, conversation_id: conversationId },
-      });
-      setConversationId(answer.conversation_id);
-      const actions = answer.tool_calls.map(describeAction).filter((text): text is string => text !== null);
-      push("assistant", answer.reply, actions);
-      if (answer.tool_calls.some((call) => MUTATING_TOOLS.has(call.name))) await onTasksChanged();
-    } catch (caught) {
-      if (caught instanceof ApiError && typeof caught.body.conversation_id === "number") {
-        setConversationId(caught.body.conversation_id);
-      }
-      push("error", caught instanceof Error ? caught.message : "The assistant could not answer.");
-    } finally {
-      setSending(false);
-    }
+    await deliver({ message, key: newRequestKey() });
+  }
+
+  async function retry(bubble: Bubble) {
+    if (!bubble.retry) return;
+    setBubbles((current) => current.map((b) => (b.id === bubble.id ? { ...b, retry: undefined } : b)));
+    await deliver(bubble.retry);
   }
 
   return (
@@ -78,6 +97,11 @@ export default function ChatPanel({ onTasksChanged }: { onTasksChanged: () => Pr
                   <li key={action}>{action}</li>
                 ))}
               </ul>
+            ) : null}
+            {bubble.retry ? (
+              <button type="button" className="retry" disabled={sending} onClick={() => retry(bubble)}>
+                Retry
+              </button>
             ) : null}
           </div>
         ))}

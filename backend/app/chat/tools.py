@@ -75,6 +75,10 @@ def task_summary(task: Task) -> JsonDict:
     }
 
 
+# The tools that change something: the ones a retried message must not run twice.
+MUTATING_TOOLS = frozenset({"add_task", "complete_task", "update_task", "delete_task"})
+
+
 @dataclass
 class ToolCall:
     """A tool the agent ran: its name, the arguments it was given and what it returned."""
@@ -82,21 +86,50 @@ class ToolCall:
     name: str
     arguments: JsonDict
     result: JsonDict
+    replayed: bool = False  # answered from an earlier attempt's record, not run again
 
     def as_dict(self) -> JsonDict:
         return {"name": self.name, "arguments": self.arguments, "result": self.result}
 
+    @classmethod
+    def from_dict(cls, data: JsonDict) -> "ToolCall":
+        return cls(name=str(data.get("name")), arguments=dict(data.get("arguments") or {}), result=dict(data["result"]))
+
 
 @dataclass
 class TaskTools:
-    """The tools bound to one user's session; `calls` keeps every call in order."""
+    """The tools bound to one user's session; `calls` keeps every call in order.
+
+    `done` holds the calls an earlier attempt at the same message ran before its provider failed:
+    a changing call with the same name and arguments gets the recorded result instead of running
+    again (once per record), so a retry adds no second task.
+    """
 
     session: Session
     owner_id: int
+    done: list[ToolCall] = field(default_factory=list)
     calls: list[ToolCall] = field(default_factory=list)
+    _replayed: set[int] = field(default_factory=set)  # indexes into `done` already answered from
+
+    def executed(self) -> list[ToolCall]:
+        """Every call that has changed or read something for this message, over all attempts."""
+        return [*self.done, *(c for c in self.calls if not c.replayed)]
+
+    def _recorded(self, name: str, arguments: JsonDict) -> ToolCall | None:
+        if name not in MUTATING_TOOLS:
+            return None  # reads run again: their answer may have changed
+        for index, earlier in enumerate(self.done):
+            if index not in self._replayed and earlier.name == name and earlier.arguments == arguments:
+                self._replayed.add(index)
+                return earlier
+        return None
 
     def call(self, name: str, arguments: JsonDict) -> JsonDict:
         """Run a tool; bad names or arguments come back as {"error": ...}, never raise."""
+        recorded = self._recorded(name, arguments) if isinstance(arguments, dict) else None
+        if recorded is not None:
+            self.calls.append(ToolCall(name=name, arguments=arguments, result=recorded.result, replayed=True))
+            return recorded.result
         handler: Callable[..., JsonDict] | None = getattr(self, f"_tool_{name}", None)
         if handler is None or not isinstance(arguments, dict):
             result: JsonDict = {"error": f"unknown tool {name!r} or arguments not an object"}

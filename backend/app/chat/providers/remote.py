@@ -52,11 +52,12 @@ def provider_errors(provider: str, timeout: float) -> Iterator[None]:
                 sdk.APIConnectionError,
                 lambda e: (503, f"Could not reach the AI provider ({provider}); check the network or AI_BASE_URL."),
             ),
+            # The provider's own error text stays in our log: it can hold internals of theirs.
             (
                 sdk.APIStatusError,
-                lambda e: (502, f"The AI provider ({provider}) answered HTTP {e.status_code}: {_short(e)}"),
+                lambda e: (502, f"The AI provider ({provider}) failed with HTTP {e.status_code}; try again later."),
             ),
-            (sdk.APIError, lambda e: (502, f"The AI provider ({provider}) sent an unusable answer: {_short(e)}")),
+            (sdk.APIError, lambda e: (502, f"The AI provider ({provider}) sent an answer that could not be used.")),
         ]
     try:
         yield
@@ -66,6 +67,7 @@ def provider_errors(provider: str, timeout: float) -> Iterator[None]:
         for error_type, describe in sdk_errors:
             if isinstance(exc, error_type):
                 status, text = describe(exc)
+                log.warning("AI provider %s failed: %s: %s", provider, type(exc).__name__, _short(exc))
                 raise ProviderError(status, text) from exc
         # Anything else came out of parsing the provider's answer (not JSON, wrong shape).
         log.warning("unusable answer from %s: %r", provider, exc)

@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ path: string[] }> };
 
-const FORWARDED_REQUEST_HEADERS = ["content-type", "accept"];
+const FORWARDED_REQUEST_HEADERS = ["content-type", "accept", "idempotency-key"];
 // No request to this API needs more; a larger body is refused before it is buffered (the backend
 // refuses the same).
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -45,7 +45,7 @@ async function limitedBody(request: NextRequest): Promise<ArrayBuffer> {
 function tooLarge(): Response {
   return Response.json({ detail: "The request body is larger than 1 MiB" }, { status: 413 });
 }
-const FORWARDED_RESPONSE_HEADERS = ["content-type", "www-authenticate"];
+const FORWARDED_RESPONSE_HEADERS = ["content-type", "www-authenticate", "retry-after"];
 
 async function forward(request: NextRequest, path: string[]): Promise<Response> {
   const target = `${backendUrl()}/api/${path.map(encodeURIComponent).join("/")}${request.nextUrl.search}`;
