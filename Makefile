@@ -17,7 +17,7 @@ TEST_REPORTS ?= $(or $(TMPDIR),/tmp)/todo-harness-make-test
 PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12))
 
 .PHONY: help setup backend harness frontend lint test test-backend test-backend-py312 test-harness \
-	test-acceptance test-docker test-package test-cluster images base-images serve mvp bench bench-images
+	test-acceptance test-docker test-package test-cluster images base-images serve mvp bench bench-images bench-list bench-login
 
 help: ## list the targets
 	@sed -n '2,4p' Makefile
@@ -115,6 +115,12 @@ serve: backend ## the backend alone on http://127.0.0.1:8000
 
 bench: setup ## the API load benchmark
 	$(HARNESS_PY) bench/api_load.py --serve sqlite
+
+bench-list: setup ## GET /api/tasks against a minimal baseline app, side by side on PostgreSQL (ratio, p99)
+	@url="$${TEST_POSTGRES_URL:-$$(scripts/dev/postgres.sh)}"; $(HARNESS_PY) bench/list_throughput.py --database "$$url"
+
+bench-login: setup ## a worker's peak RSS and /livez under a burst of failed logins
+	$(HARNESS_PY) bench/login_burst.py
 
 bench-images: harness ## image sizes, build and start-up times
 	$(HARNESS_PY) bench/images.py

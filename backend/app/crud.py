@@ -1,8 +1,10 @@
 """Database operations; every task and conversation query is scoped to its owner."""
 
-from typing import Literal
+from functools import cache
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, func, update
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, update
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from app.core.security import hash_password, verify_password
@@ -74,6 +76,37 @@ def list_tasks(
         return [task for task, _ in rows], rows[0][1]
     count = session.exec(select(func.count()).select_from(Task).where(*conditions)).one() if offset else 0
     return [], count
+
+
+# The columns of TaskPublic, for the list endpoint's plain rows.
+_TASK_COLUMNS: tuple[Any, ...] = (Task.id, Task.title, Task.description, Task.completed, Task.created_at, Task.updated_at)
+
+
+@cache
+def _task_page_query(status: TaskStatus) -> Select[tuple[Any, ...]]:
+    """The page-and-total query of a status filter, built once; the values are bound per call."""
+    owned = col(Task.owner_id) == bindparam("owner_id")
+    total = func.count().over().label("total")
+    query = core_select(*_TASK_COLUMNS, total).where(owned, *_status_filter(status)).order_by(col(Task.id))
+    return query.offset(bindparam("offset")).limit(bindparam("limit"))
+
+
+def list_task_rows(
+    *, connection: Connection, owner_id: int, status: TaskStatus = "all", limit: int = 100, offset: int = 0
+) -> tuple[list[dict[str, Any]], int]:
+    """list_tasks as plain rows (dicts of TaskPublic's fields), on a bare connection: the hottest
+    endpoint skips the ORM's identity map and object building, half of its time per request."""
+    params = {"owner_id": owner_id, "limit": limit, "offset": offset}
+    rows = [row._asdict() for row in connection.execute(_task_page_query(status), params)]
+    if rows:
+        count = rows[0]["total"]
+        for row in rows:
+            del row["total"]
+        return rows, count
+    if not offset:
+        return [], 0
+    conditions = [col(Task.owner_id) == owner_id, *_status_filter(status)]
+    return [], connection.execute(select(func.count()).select_from(Task).where(*conditions)).scalar_one()
 
 
 def get_task(*, session: Session, owner_id: int, task_id: int) -> Task | None:

@@ -1,5 +1,6 @@
 """The FastAPI application factory: `uvicorn --factory app.main:create_app` or `python -m app serve`."""
 
+import gc
 import logging
 import sys
 import time
@@ -20,6 +21,7 @@ from app.api.routes.auth import LoginThrottle
 from app.chat.providers import make_provider
 from app.core.config import Settings
 from app.core.db import SchemaNotReady, check_schema, make_engine
+from app.core.security import TokenCache
 
 log = logging.getLogger("app")
 access_log = logging.getLogger("app.access")
@@ -169,10 +171,14 @@ def create_app(settings: Settings | None = None, *, require_schema: bool = True)
     app.state.engine = engine
     app.state.chat_provider = make_provider(settings)
     app.state.user_cache = UserCache()
+    app.state.token_cache = TokenCache()
     app.state.login_throttle = LoginThrottle()
-    app.include_router(health.router)
     app.include_router(api_router)
+    app.include_router(health.router)
     _install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(AccessLogMiddleware)
+    # What start-up made (modules, routes, the schema) lives as long as the process: keep it out
+    # of the garbage collector's passes, which otherwise walk it again and again under load.
+    gc.freeze()
     return app

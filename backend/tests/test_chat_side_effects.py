@@ -9,7 +9,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.factories import AuthedUser, chat, register_and_login
-from tests.fake_providers import FakeProvider, Scripted, fake_provider_server, openai_error, openai_text, openai_tool_call
+from tests.fake_providers import (
+    FakeProvider,
+    Scripted,
+    fake_provider_server,
+    openai_error,
+    openai_text,
+    openai_tool_call,
+)
 
 PROVIDER_SECRET = "upstream shard db-7 password=hunter2"
 ADD_MILK = openai_tool_call("add_task", {"title": "buy milk"})
@@ -24,9 +31,7 @@ def fake() -> Iterator[FakeProvider]:
 
 @pytest.fixture
 def client(make_client: Callable[..., TestClient], fake: FakeProvider) -> TestClient:
-    return make_client(
-        ai_provider="openai", ai_base_url=fake.base_url + "/v1", openai_api_key="k", ai_max_retries=0
-    )
+    return make_client(ai_provider="openai", ai_base_url=fake.base_url + "/v1", openai_api_key="k", ai_max_retries=0)
 
 
 def _titles(client: TestClient, user: AuthedUser) -> list[str]:

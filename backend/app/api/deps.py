@@ -11,7 +11,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.core.config import Settings
-from app.core.security import InvalidToken, decode_access_token
+from app.core.security import InvalidToken, TokenCache
 from app.models import User
 
 _bearer = HTTPBearer(auto_error=False, description="The access_token from POST /api/auth/login")
@@ -78,13 +78,14 @@ def _load_user(engine: Engine, user_id: int) -> User | None:
 
 async def get_current_user(
     request: Request,
-    settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
     if credentials is None:
         raise _unauthorized("Not authenticated: send 'Authorization: Bearer <access_token>'")
     try:
-        user_id, version = decode_access_token(credentials.credentials, secret_key=settings.secret_key)
+        tokens: TokenCache = request.app.state.token_cache
+        secret_key = request.app.state.settings.secret_key  # not a dependency: one less to solve per request
+        user_id, version = tokens.decode(credentials.credentials, secret_key=secret_key)
     except InvalidToken as exc:
         raise _unauthorized("Invalid or expired token; log in again") from exc
     cache: UserCache = request.app.state.user_cache
