@@ -99,7 +99,7 @@ KUBE_BIN_DIR ?= $(HOME)/.cache/k8s-offline/kubernetes-v1.36.2
 HELM_DIR ?= $(HOME)/.cache/k8s-offline/helm-v3.15.1
 # Every criterion a cluster can prove, with the phase steps: all but N-01, which is about how the
 # deployment was made (the AI tools' share of the operations), not about the cluster.
-CLUSTER_GATE := mvp or should or (nice and needs_cluster)
+CLUSTER_GATE := mvp or should or (nice and needs_cluster) or faults
 test-cluster: setup ## a real single-node Kubernetes up, every cluster criterion and phase step as a gate, down (root)
 	@export PATH="$(HELM_DIR):$$PATH" KUBE_BIN_DIR="$(KUBE_BIN_DIR)"; \
 	command -v helm >/dev/null || { echo "make: helm is neither on PATH nor in $(HELM_DIR)" >&2; exit 1; }; \
