@@ -219,3 +219,10 @@ def test_bundles_never_hold_secret_values() -> None:
     scrubbed = _redact_manifest(manifest)
     assert "czNjcjN0" not in scrubbed and "pw@db" not in scrubbed
     assert "LOG_LEVEL: INFO" in scrubbed and "name: todo-backend" in scrubbed
+
+
+def test_a_probe_that_failed_while_the_pod_started_is_not_a_cause() -> None:
+    ready = _pod("b-1") | {"status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}}
+    event = _event("Unhealthy", "Startup probe failed: connect: connection refused", obj="Pod/b-1")
+    assert diagnose(Symptoms(pods=[ready], events=[event])) == []
+    assert [d.rule for d in diagnose(Symptoms(pods=[_pod("b-1")], events=[event]))] == ["probe-failing"]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from fixtures import images, proc
@@ -164,6 +165,13 @@ def _helm_busy(lab: Lab, fault: Fault) -> None:
         first.wait(timeout=30)
 
 
+def _selector_changed(lab: Lab, fault: Fault) -> None:
+    """An upgrade that renames the chart (nameOverride) but keeps the Deployment's name: its
+    selector labels change, which the API server refuses."""
+    _install(fault, "backend", "backend", _backend(lab, fullnameOverride="api"))
+    _install(fault, "backend", "backend", _backend(lab, fullnameOverride="api", nameOverride="renamed"))
+
+
 SETUPS: dict[str, Callable[[Lab, Fault], None]] = {
     "image-tag": lambda lab, f: _install(f, "backend", "backend", _backend(lab, **{"image.tag": "no-such-tag"})),
     "cpu": lambda lab, f: _install(
@@ -189,6 +197,14 @@ SETUPS: dict[str, Callable[[Lab, Fault], None]] = {
         f, "frontend", "frontend", _frontend(lab, **{"service.nodePort": lab.taken_node_port})
     ),
     "helm-busy": _helm_busy,
+    "selector": _selector_changed,
+    "ai-provider": lambda lab, f: _install(
+        f,
+        "backend",
+        "backend",
+        # A provider address inside the pod where nothing listens: the pod cannot reach it.
+        _backend(lab, **{"config.aiProvider": "openai", "config.aiBaseUrl": "http://127.0.0.1:9/v1"}),
+    ),
 }
 
 
@@ -213,10 +229,12 @@ def lab(
     try:
         for name, setup in SETUPS.items():
             kube, helm = _namespace(context, name)
-            _secret(
-                kube, "fault-env", {"DATABASE_URL": "sqlite:////tmp/todo.db", "SECRET_KEY": secrets.token_urlsafe(32)}
-            )
-            _secret(kube, "weak", {"DATABASE_URL": "sqlite:////tmp/todo.db", "SECRET_KEY": "short"})
+            sqlite = "sqlite:////tmp/todo.db"  # the pod's own /tmp: no database to deploy
+            env = {"DATABASE_URL": sqlite, "SECRET_KEY": secrets.token_urlsafe(32)}
+            if name == "ai-provider":  # the key is there; the provider is what cannot be reached
+                env["OPENAI_API_KEY"] = "sk-test"
+            _secret(kube, "fault-env", env)
+            _secret(kube, "weak", {"DATABASE_URL": sqlite, "SECRET_KEY": "short"})
             fault = Fault(name, kube, helm, ["backend", "frontend", "todo-frontend"])
             lab.faults[name] = fault
             setup(lab, fault)
@@ -226,7 +244,7 @@ def lab(
             fault.kube.delete_namespace()  # everything in it goes too; not waited for
 
 
-def _diagnosed(lab: Lab, name: str, rule: str, probe: str = "") -> tuple[Diagnosis, Bundle]:
+def _diagnosed(lab: Lab, name: str, rule: str, probe: str = "", failure: str = "") -> tuple[Diagnosis, Bundle]:
     """Collect bundles of the fault's namespace until `rule` fires (or the time is up)."""
     fault = lab.faults[name]
     deadline = time.monotonic() + SHOWS_WITHIN_S
@@ -237,6 +255,7 @@ def _diagnosed(lab: Lab, name: str, rule: str, probe: str = "") -> tuple[Diagnos
             from fixtures.bundle import probe_http
 
             probe_http(bundle, lab.folder, probe, "http://127.0.0.1:1")
+        bundle.symptoms.failure = failure
         found = diagnose(bundle.symptoms)
         match = next((d for d in found if d.rule == rule), None)
         if match is not None:
@@ -259,6 +278,8 @@ def _diagnosed(lab: Lab, name: str, rule: str, probe: str = "") -> tuple[Diagnos
         ("node-port-range", "node-port-rejected", "R-09", "30000-32767"),
         ("node-port-taken", "node-port-rejected", "R-09", "30000-32767"),
         ("helm-busy", "helm-operation-in-progress", "R-09", "helm rollback"),
+        ("selector", "selector-immutable", "R-09", "uninstall"),
+        ("cpu", "backend-service-no-endpoints", "R-03", "kubectl get endpoints"),
     ],
 )
 def test_an_injected_fault_is_diagnosed_on_the_real_cluster(
@@ -282,3 +303,21 @@ def test_a_frontend_with_a_wrong_backend_url_is_diagnosed_on_the_real_cluster(la
     proc.wait_for(lambda: proc.port_open(int(port or 0)), name="the frontend's NodePort", timeout=SHOWS_WITHIN_S)
     diagnosis, _ = _diagnosed(lab, "backend-url", "frontend-cannot-reach-backend", probe=frontend)
     assert diagnosis.risk == "R-03" and "BACKEND_URL" in diagnosis.remedy, diagnosis
+
+
+def test_a_backend_that_cannot_reach_the_ai_provider_is_diagnosed_on_the_real_cluster(
+    lab: Lab, cluster_target: ClusterTarget
+) -> None:
+    fault = lab.faults["ai-provider"]
+    selector = "app.kubernetes.io/instance=backend,app.kubernetes.io/component=api"
+    fault.kube.wait_ready(selector, timeout=SHOWS_WITHIN_S)
+    url = cluster_target.cluster.port_forward(fault.kube.namespace, "backend-todo-backend", 8000)
+    email, password = f"fault-{secrets.token_hex(4)}@example.com", "correct horse battery"
+    assert httpx.post(f"{url}/api/auth/register", json={"email": email, "password": password}).status_code == 201
+    token = httpx.post(f"{url}/api/auth/login", json={"email": email, "password": password}).json()["access_token"]
+    chat = httpx.post(
+        f"{url}/api/chat", json={"message": "add buy milk"}, headers={"Authorization": f"Bearer {token}"}, timeout=60
+    )
+    assert chat.status_code == 503, chat.text
+    diagnosis, _ = _diagnosed(lab, "ai-provider", "ai-provider-unreachable", failure=f"chat answered 503: {chat.text}")
+    assert diagnosis.risk == "R-04" and "AI_BASE_URL" in diagnosis.remedy, diagnosis
