@@ -194,3 +194,64 @@ def test_marker_expressions_are_evaluated_as_pytest_reads_them(expression: str, 
     from fixtures.report import marker_expression_matches
 
     assert marker_expression_matches(expression, {"criterion", "mvp", "needs_cluster"}) is expected
+
+
+def test_the_html_report_opens_on_the_verdict_with_evidence_and_a_timeline(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(CONFTEST)
+    pytester.makeini("[pytest]\nmarkers =\n    phase4: phase 4\n")
+    pytester.makepyfile(
+        test_page="""
+import time
+import pytest
+
+@pytest.mark.criterion("C-08")
+def test_with_a_screenshot(evidence):
+    evidence.png("the tasks page", b"\\x89PNG fake")
+
+@pytest.mark.criterion("C-10")
+def test_fails():
+    assert "registered" == "refused"
+
+@pytest.mark.phase4
+def test_4_2_slow_step():
+    time.sleep(0.3)
+"""
+    )
+    import fixtures.report as report
+
+    budgets = dict(report.BUDGETS_S)
+    report.BUDGETS_S["phase4"] = (0, 0)  # any time is over this budget
+    try:
+        reports = pytester.path / "out"
+        result = pytester.runpytest_inprocess(
+            "-p",
+            "no:playwright",
+            f"--reports-dir={reports}",
+            "--target=local",
+            "-m",
+            "mvp or phase4",
+            f"--html={reports / 'report.html'}",
+            "--self-contained-html",
+        )
+    finally:
+        report.BUDGETS_S.update(budgets)
+    page = (reports / "report.html").read_text()
+    verdict = page.index("NOT COMPLETE: FAIL C-10")
+    assert verdict < page.index("id='completion'") < page.index('id="environment"')
+    assert "<img class='thumb' src='evidence/" in page  # the PASS's screenshot, as a thumbnail link
+    assert "OVER BUDGET" in page and "test_4_2_slow_step" in page
+    result.stdout.fnmatch_lines(["*over budget: Phase 4: DEPLOY took * s (budget 0 s); test_4_2_slow_step*"])
+    completion = json.loads((reports / "completion.json").read_text())
+    assert completion["timeline"][0]["over"] is True
+
+
+def test_environment_last_moves_only_the_environment() -> None:
+    from fixtures.report import environment_last
+
+    page = (
+        '<body><h1>t</h1>\n    <div id="environment-header">\n      <h2>Environment</h2>\n    </div>\n'
+        '    <table id="environment"></table>\n<div class="summary">S</div></body>'
+    )
+    moved = environment_last(page)
+    assert moved.index('class="summary"') < moved.index('id="environment"') < moved.index("</body>")
+    assert environment_last("<p>no environment</p>") == "<p>no environment</p>"
