@@ -79,7 +79,14 @@ def list_tasks(
 
 
 # The columns of TaskPublic, for the list endpoint's plain rows.
-_TASK_COLUMNS: tuple[Any, ...] = (Task.id, Task.title, Task.description, Task.completed, Task.created_at, Task.updated_at)
+_TASK_COLUMNS: tuple[Any, ...] = (
+    Task.id,
+    Task.title,
+    Task.description,
+    Task.completed,
+    Task.created_at,
+    Task.updated_at,
+)
 
 
 @cache
