@@ -164,6 +164,20 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_healthy(base: str, server: subprocess.Popen[bytes], name: str, timeout: float = 30) -> None:
+    """Return once GET {base}/health answers 200; exit the benchmark if the server dies or is late."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            sys.exit(f"bench: {name} did not become healthy within {timeout:g} s")
+        time.sleep(0.2)
+
+
 @contextmanager
 def serve(
     database: str, workers: int, env_extra: dict[str, str] | None = None
@@ -200,16 +214,7 @@ def serve(
         server = subprocess.Popen(command, cwd=BACKEND_DIR, env=env)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline or server.poll() is not None:
-                    sys.exit("bench: the backend did not become healthy within 30 s")
-                time.sleep(0.2)
+            wait_healthy(base, server, "the backend")
             yield base, server
         finally:
             server.terminate()

@@ -32,7 +32,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
-import httpx
+from api_load import wait_healthy  # bench/ is on the path: the scripts run from there
 
 BENCH_DIR = Path(__file__).resolve().parent
 BACKEND_DIR = BENCH_DIR.parent / "backend"
@@ -83,16 +83,7 @@ def running(command: list[str | Path], env: dict[str, str], port: int, name: str
     server = subprocess.Popen(command, cwd=BACKEND_DIR, env={**os.environ, **env})
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                sys.exit(f"bench: {name} did not become healthy within 30 s")
-            time.sleep(0.2)
+        wait_healthy(base, server, name)
         yield base
     finally:
         server.terminate()
