@@ -17,7 +17,7 @@ TEST_REPORTS ?= $(or $(TMPDIR),/tmp)/todo-harness-make-test
 PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12))
 
 .PHONY: help setup backend harness frontend lint test test-backend test-backend-py312 test-harness \
-	test-acceptance test-docker test-package test-cluster images base-images serve mvp bench bench-images bench-list bench-login
+	test-acceptance test-docker test-package test-cluster images base-images serve mvp bench bench-images bench-list bench-login bench-body
 
 help: ## list the targets
 	@sed -n '2,4p' Makefile
@@ -121,6 +121,9 @@ bench-list: setup ## GET /api/tasks against a minimal baseline app, side by side
 
 bench-login: setup ## a worker's peak RSS and /livez under a burst of failed logins
 	$(HARNESS_PY) bench/login_burst.py
+
+bench-body: setup ## the backend's and the frontend proxy's memory under 100 MB request bodies (413)
+	$(HARNESS_PY) bench/body_limit.py
 
 bench-images: harness ## image sizes, build and start-up times
 	$(HARNESS_PY) bench/images.py

@@ -164,12 +164,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_healthy(base: str, server: subprocess.Popen[bytes], name: str, timeout: float = 30) -> None:
-    """Return once GET {base}/health answers 200; exit the benchmark if the server dies or is late."""
+def wait_healthy(
+    base: str, server: subprocess.Popen[bytes], name: str, timeout: float = 30, path: str = "/health"
+) -> None:
+    """Return once GET {base}{path} answers 200; exit the benchmark if the server dies or is late."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+            if httpx.get(f"{base}{path}", timeout=1).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
