@@ -4,6 +4,7 @@ cluster, are in test_faults.py; the rules below that no machine of ours can trig
 registry, OOM under a real workload, helm's pending lock) are tested here only, on objects copied
 from the API's and helm's documented output."""
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -226,3 +227,15 @@ def test_a_probe_that_failed_while_the_pod_started_is_not_a_cause() -> None:
     event = _event("Unhealthy", "Startup probe failed: connect: connection refused", obj="Pod/b-1")
     assert diagnose(Symptoms(pods=[ready], events=[event])) == []
     assert [d.rule for d in diagnose(Symptoms(pods=[_pod("b-1")], events=[event]))] == ["probe-failing"]
+
+
+def test_a_bundle_holds_the_harness_s_last_api_exchanges(tmp_path: Path) -> None:
+    from fixtures.api import RECENT
+    from fixtures.bundle import Bundle, recent_exchanges
+
+    RECENT.append({"request": "POST http://127.0.0.1:1/api/auth/login", "body": {"password": "***"}, "status": 502})
+    bundle = Bundle(tmp_path / "b")
+    recent_exchanges(bundle, tmp_path)
+    saved = (tmp_path / "b" / "last-api-exchanges.json").read_text()
+    assert "api/auth/login" in saved and "***" in saved
+    assert bundle.files == ["b/last-api-exchanges.json"]
