@@ -239,3 +239,15 @@ def test_a_bundle_holds_the_harness_s_last_api_exchanges(tmp_path: Path) -> None
     saved = (tmp_path / "b" / "last-api-exchanges.json").read_text()
     assert "api/auth/login" in saved and "***" in saved
     assert bundle.files == ["b/last-api-exchanges.json"]
+
+
+@pytest.mark.parametrize(
+    ("target", "words"), [("minikube", "frontend chart's backendUrl"), ("local", "where the frontend runs")]
+)
+def test_the_r03_remedy_speaks_of_where_the_app_runs(target: str, words: str) -> None:
+    probes = {
+        "frontend /api -> backend": '502 {"detail":"The API server cannot be reached right now"}',
+        "backend /health": "200 ok",
+    }
+    (found,) = diagnose(Symptoms(target=target, probes=probes))
+    assert found.risk == "R-03" and words in found.remedy
