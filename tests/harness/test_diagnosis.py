@@ -251,3 +251,10 @@ def test_the_r03_remedy_speaks_of_where_the_app_runs(target: str, words: str) ->
     }
     (found,) = diagnose(Symptoms(target=target, probes=probes))
     assert found.risk == "R-03" and words in found.remedy
+
+
+def test_events_of_a_pod_that_is_gone_are_not_a_cause() -> None:
+    """From a CI run: a rolling update replaced the pod whose startup probe had failed at boot."""
+    new_pod = _pod("b-new") | {"status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}}
+    stale = _event("Unhealthy", "Startup probe failed: connect: connection refused", obj="Pod/b-old")
+    assert diagnose(Symptoms(pods=[new_pod], events=[stale])) == []

@@ -64,19 +64,26 @@ async function forward(request: NextRequest, path: string[]): Promise<Response> 
     if (error instanceof BodyTooLarge) return tooLarge();
     throw error;
   }
-  try {
-    return await fetch(target, {
-      method: request.method,
-      headers,
-      body,
-      cache: "no-store",
-      redirect: "manual",
-    });
-  } catch {
-    return Response.json(
-      { detail: "The API server cannot be reached right now; try again in a moment." },
-      { status: 502 },
-    );
+  // A pod that is stopping (a rolling update) closes its idle keep-alive connections; a request
+  // that raced onto one fails before the backend saw it. Safe requests (reads, and chat messages
+  // with an Idempotency-Key, which the backend answers once) are sent again, once.
+  const repeatable = !hasBody || headers.has("idempotency-key");
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fetch(target, {
+        method: request.method,
+        headers,
+        body,
+        cache: "no-store",
+        redirect: "manual",
+      });
+    } catch {
+      if (repeatable && attempt < 2) continue;
+      return Response.json(
+        { detail: "The API server cannot be reached right now; try again in a moment." },
+        { status: 502 },
+      );
+    }
   }
 }
 
