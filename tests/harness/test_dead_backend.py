@@ -82,6 +82,8 @@ def test_a_frontend_pointing_at_a_dead_backend_fails_c10_to_c14_naming_r03(
     argv += ["-k", " or ".join(c.lower().replace("-", "") for c in BROWSER_CRITERIA)]
     argv += ["--base-url", frontend_url, "--api-url", backend_url, "--reports-dir", str(reports)]
     argv += ["-o", "addopts=", "--html", str(reports / "report.html"), "--self-contained-html"]
+    # The inner session takes its settings from the command line only, not from this session's
+    # environment (TODO_HARNESS_* options, PYTEST_ADDOPTS and PYTEST_CURRENT_TEST).
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TODO_HARNESS_", "PYTEST_"))}
     done = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
     output = done.stdout + done.stderr
