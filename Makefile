@@ -62,7 +62,7 @@ test-backend-py312: $(UV) ## the backend tests on Python 3.12 (SQLite)
 	cd backend && UV_PROJECT_ENVIRONMENT=.venv-py312 ../$(UV) sync --frozen --quiet --python $(PY312)
 	cd backend && .venv-py312/bin/python --version && .venv-py312/bin/pytest -q -k sqlite
 
-test-harness: harness ## the harness's self-tests
+test-harness: setup ## the harness's self-tests (some start the app: backend and frontend too)
 	.venv/bin/pytest tests/harness -m "not faults" --reports-dir=$(TEST_REPORTS)/harness
 
 # Every MVP criterion the local target can check must PASS (--gate: NOT RUN fails too).
