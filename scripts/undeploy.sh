@@ -23,7 +23,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-need helm "install Helm 3 (https://helm.sh/docs/intro/install/)"
+need_helm
+say "Helm: $(helm_tool)"
 need kubectl "install kubectl (https://kubernetes.io/docs/tasks/tools/)"
 
 for release in "$FRONTEND_RELEASE" "$BACKEND_RELEASE"; do

@@ -6,7 +6,7 @@ set -euo pipefail
 
 usage() {
   cat <<USAGE
-usage: scripts/dev/local-cluster.sh up|down|status|load IMAGE...|images
+usage: scripts/dev/local-cluster.sh up|down|status|load IMAGE...|images|render
 
   up          start etcd, kube-apiserver, kube-controller-manager, kube-scheduler, containerd (CNI
               bridge), kubelet, kube-proxy, cluster DNS (dnsmasq) and a hostPath volume provisioner;
@@ -16,9 +16,12 @@ usage: scripts/dev/local-cluster.sh up|down|status|load IMAGE...|images
   status      each part's state; exit 0 when the cluster is up
   load IMAGE  copy images from the Docker daemon into the node's containerd (as \`kind load\` does)
   images      the images the node has
+  render      write the configs for the binaries' version into \$TODO_CLUSTER_DIR and print each
+              component's command line; starts nothing (what \`up\` would run)
 
 environment:
-  KUBE_BIN_DIR      the five server binaries (default ~/.cache/k8s-offline/kubernetes-v1.36.2)
+  KUBE_BIN_DIR      the five server binaries, any version from 1.20 (default: what
+                    scripts/dev/build-kubernetes.sh builds from Debian's source package, v1.20.2)
   TODO_CLUSTER_DIR  state, logs and volumes (default /var/lib/todo-local-cluster)
 Needs root and Debian's etcd-server containerd runc containernetworking-plugins dnsmasq-base
 conntrack iptables openssl gcc libc6-dev, and kubectl. Nothing is ever pulled: containerd runs
@@ -26,7 +29,7 @@ behind a dead proxy, so an image that is not on the node fails at once.
 USAGE
 }
 
-KUBE_BIN_DIR=${KUBE_BIN_DIR:-$HOME/.cache/k8s-offline/kubernetes-v1.36.2}
+KUBE_BIN_DIR=${KUBE_BIN_DIR:-$("$(dirname "$0")/build-kubernetes.sh" --print-dir)}
 DIR=${TODO_CLUSTER_DIR:-/var/lib/todo-local-cluster}
 CONTEXT=todo-local-cluster
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -76,7 +79,7 @@ check_tools() {
   [ "$(id -u)" = 0 ] || die "a cluster needs root (containerd, network namespaces, iptables); run with sudo"
   local b
   for b in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy; do
-    [ -x "$KUBE_BIN_DIR/$b" ] || die "$KUBE_BIN_DIR/$b is missing; build the Kubernetes server binaries there or set KUBE_BIN_DIR"
+    [ -x "$KUBE_BIN_DIR/$b" ] || die "$KUBE_BIN_DIR/$b is missing; build them with scripts/dev/build-kubernetes.sh, or set KUBE_BIN_DIR to a folder that has them"
   done
   need etcd "apt-get install etcd-server"
   need containerd "apt-get install containerd"
@@ -90,6 +93,44 @@ check_tools() {
   need gcc "apt-get install gcc libc6-dev"
   need kubectl "install kubectl (https://kubernetes.io/docs/tasks/tools/)"
   need python3 "apt-get install python3"
+}
+
+# The binaries' minor version ("Kubernetes v1.20.2" -> 20): what the configs and flags follow.
+server_minor() {
+  local version
+  version=$("$KUBE_BIN_DIR/kubelet" --version 2>/dev/null) || die "$KUBE_BIN_DIR/kubelet --version failed"
+  [[ $version =~ v1\.([0-9]+)\. ]] || die "cannot read a version from '$version' ($KUBE_BIN_DIR/kubelet)"
+  [ "${BASH_REMATCH[1]}" -ge 20 ] || die "$version is older than 1.20, which this script does not support"
+  echo "${BASH_REMATCH[1]}"
+}
+
+# insecure_port_off BINARY: --port=0 where the binary still has the deprecated unauthenticated HTTP
+# port on all interfaces (kube-scheduler and kube-controller-manager before 1.23/1.24 open 10251/10252).
+insecure_port_off() {
+  local help
+  help=$("$1" --help 2>&1 || true)  # whole, then searched: grep -q would cut the pipe (pipefail)
+  if grep -qE -- '^ +--port int' <<<"$help"; then echo "--port=0"; fi
+}
+
+# The command lines of the components whose flags depend on the version: arrays of `up` and `render`.
+component_argv() {
+  CONTROLLER_MANAGER=("$KUBE_BIN_DIR/kube-controller-manager"
+    --kubeconfig="$DIR/kube-controller-manager.kubeconfig" --leader-elect=false --bind-address=127.0.0.1
+    --service-account-private-key-file="$DIR/pki/sa.key" --root-ca-file="$DIR/pki/ca.crt"
+    --use-service-account-credentials=true --cluster-name=todo-local-cluster)
+  SCHEDULER=("$KUBE_BIN_DIR/kube-scheduler" --kubeconfig="$DIR/kube-scheduler.kubeconfig"
+    --leader-elect=false --bind-address=127.0.0.1)
+  if [ -n "$(insecure_port_off "${CONTROLLER_MANAGER[0]}")" ]; then CONTROLLER_MANAGER+=(--port=0); fi
+  if [ -n "$(insecure_port_off "${SCHEDULER[0]}")" ]; then SCHEDULER+=(--port=0); fi
+  # Kubelet 1.20's in-tree cloud credential provider asks the cloud metadata address (off this
+  # machine) at every start unless this is set; later kubelets have no in-tree providers.
+  KUBELET=(env AWS_EC2_METADATA_DISABLED=true "$KUBE_BIN_DIR/kubelet" --config="$DIR/kubelet.yaml"
+    --kubeconfig="$DIR/kubelet.kubeconfig" --hostname-override="$NODE" --node-ip="$GATEWAY"
+    --root-dir="$DIR/kubelet" --cert-dir="$DIR/pki/kubelet")
+  # Before 1.27 the runtime endpoint is a flag (config field unknown); before 1.24 so is the remote
+  # runtime itself: without it kubelet 1.20 silently runs on Docker's dockershim where a dockerd runs.
+  if [ "$MINOR" -lt 24 ]; then KUBELET+=(--container-runtime=remote); fi
+  if [ "$MINOR" -lt 27 ]; then KUBELET+=(--container-runtime-endpoint="unix://$SOCK"); fi
 }
 
 pki() {
@@ -174,9 +215,7 @@ kind: KubeletConfiguration
 address: $GATEWAY
 healthzBindAddress: 127.0.0.1
 readOnlyPort: 0
-containerRuntimeEndpoint: unix://$SOCK
 cgroupDriver: cgroupfs
-failCgroupV1: false
 failSwapOn: false
 clusterDNS: [$GATEWAY]
 clusterDomain: $DOMAIN
@@ -188,6 +227,11 @@ authorization: {mode: AlwaysAllow}
 evictionHard: {memory.available: "100Mi", nodefs.available: "1%", imagefs.available: "1%", nodefs.inodesFree: "1%"}
 imageGCHighThresholdPercent: 100
 YAML
+  # Fields newer than 1.20, only where the kubelet knows them (an older one ignores unknown fields
+  # with no more than a "lenient decoding" warning, which hides a setting that did not apply).
+  if [ "$MINOR" -ge 27 ]; then echo "containerRuntimeEndpoint: unix://$SOCK" >>"$DIR/kubelet.yaml"; fi
+  # 1.31+ refuses cgroup v1 (this machine's) unless told otherwise.
+  if [ "$MINOR" -ge 31 ]; then echo "failCgroupV1: false" >>"$DIR/kubelet.yaml"; fi
   cat >"$DIR/kube-proxy.yaml" <<YAML
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
@@ -240,9 +284,11 @@ up() {
   local started=$SECONDS
   mkdir -p "$DIR"/{logs,pids,run,volumes}
   ip netns list 2>/dev/null | awk '{print $1}' >"$DIR/netns-before"
-  say "certificates and configs in $DIR"
+  MINOR=$(server_minor)
+  say "Kubernetes 1.$MINOR: certificates and configs in $DIR"
   pki
   configs
+  component_argv
 
   say "etcd"
   start etcd etcd --name default --data-dir "$DIR/etcd" --listen-client-urls http://127.0.0.1:2379 \
@@ -263,12 +309,8 @@ up() {
   wait_for 60 kube-apiserver kc get --raw /readyz
 
   say "kube-controller-manager, kube-scheduler"
-  start kube-controller-manager "$KUBE_BIN_DIR/kube-controller-manager" \
-    --kubeconfig="$DIR/kube-controller-manager.kubeconfig" --leader-elect=false --bind-address=127.0.0.1 \
-    --service-account-private-key-file="$DIR/pki/sa.key" --root-ca-file="$DIR/pki/ca.crt" \
-    --use-service-account-credentials=true --cluster-name=todo-local-cluster
-  start kube-scheduler "$KUBE_BIN_DIR/kube-scheduler" --kubeconfig="$DIR/kube-scheduler.kubeconfig" \
-    --leader-elect=false --bind-address=127.0.0.1
+  start kube-controller-manager "${CONTROLLER_MANAGER[@]}"
+  start kube-scheduler "${SCHEDULER[@]}"
 
   say "pod network ($BRIDGE, $POD_CIDR) and cluster DNS on $GATEWAY"
   ip link add "$BRIDGE" type bridge
@@ -296,9 +338,15 @@ up() {
 
   say "kube-proxy, kubelet"
   start kube-proxy "$KUBE_BIN_DIR/kube-proxy" --config="$DIR/kube-proxy.yaml"
-  start kubelet "$KUBE_BIN_DIR/kubelet" --config="$DIR/kubelet.yaml" --kubeconfig="$DIR/kubelet.kubeconfig" \
-    --hostname-override="$NODE" --node-ip="$GATEWAY" --root-dir="$DIR/kubelet" --cert-dir="$DIR/pki/kubelet"
+  start kubelet "${KUBELET[@]}"
   wait_for 120 "node $NODE" node_ready
+  # A kubelet that fell back to another runtime (dockershim) turns Ready with no pod network.
+  local runtime
+  runtime=$(kc get node "$NODE" -o jsonpath='{.status.nodeInfo.containerRuntimeVersion}')
+  case "$runtime" in
+    containerd://*) ;;
+    *) die "the node runs on '$runtime', not this cluster's containerd ($SOCK); see $DIR/logs/kubelet.log" ;;
+  esac
 
   say "default StorageClass 'standard' (hostPath volumes under $DIR/volumes) and the DNS/volume agent"
   kc apply -f - >/dev/null <<YAML
@@ -315,7 +363,7 @@ YAML
     --dnsmasq-pid "$DIR/run/dnsmasq.pid" --volumes "$DIR/volumes" --domain "$DOMAIN"
   # kubectl apply and helm install need a well-formed OpenAPI document (see docs/DEPLOYMENT-GUIDE.md).
   kc get --raw /openapi/v2 | python3 -c 'import json,sys; assert json.load(sys.stdin)["swagger"] == "2.0"' \
-    || die "the API server serves a broken /openapi/v2; build kube-apiserver with GOEXPERIMENT=nojsonv2"
+    || die "the API server serves a broken /openapi/v2 (a kube-apiserver built with Go's JSON v2 experiment does; build it with GOEXPERIMENT=nojsonv2)"
 
   say "context $CONTEXT in your kubeconfig (now the current one)"
   local token; token=$(kubectl config view --kubeconfig "$KUBECONFIG_ADMIN" --raw -o jsonpath='{.users[0].user.token}')
@@ -325,6 +373,18 @@ YAML
   kubectl config set-context "$CONTEXT" --cluster="$CONTEXT" --user="$CONTEXT" >/dev/null
   kubectl config use-context "$CONTEXT" >/dev/null
   say "up in $((SECONDS - started)) s: $("$KUBE_BIN_DIR/kube-apiserver" --version), node $NODE Ready"
+}
+
+# What `up` would write and run for these binaries, started nowhere (the self-tests read it).
+render() {
+  MINOR=$(server_minor)
+  mkdir -p "$DIR"
+  configs
+  component_argv
+  echo "version: 1.$MINOR"
+  echo "kube-controller-manager: ${CONTROLLER_MANAGER[*]}"
+  echo "kube-scheduler: ${SCHEDULER[*]}"
+  echo "kubelet: ${KUBELET[*]}"
 }
 
 etcdctl_health() { python3 - <<'PY'
@@ -428,6 +488,7 @@ case "${1:-}" in
   status) status ;;
   load) shift; [ $# -gt 0 ] || die "load needs IMAGE..."; load_images "$@" ;;
   images) ctr --address "$SOCK" -n k8s.io images ls -q | grep -v '^sha256:' ;;
+  render) render ;;
   -h|--help) usage ;;
   *) usage >&2; die "unknown argument ${1:-(none)}" ;;
 esac

@@ -111,6 +111,30 @@ CASES: list[tuple[str, Symptoms, str, str]] = [
         "30000-32767",
     ),
     (
+        # Helm 3's schema refusal (recorded from helm v3.15.1)
+        "NodePort under the range, Helm 3's words",
+        Symptoms(
+            helm_errors=[
+                "Error: values don't meet the specifications of the schema(s) in the following chart(s):\n"
+                "todo-frontend:\n- service.nodePort: Must be greater than or equal to 30000\n"
+            ]
+        ),
+        "R-09",
+        "30000-32767",
+    ),
+    (
+        # Helm 4's (recorded from Helm v4.2.3 through scripts/helm-sdk)
+        "NodePort over the range, Helm 4's words",
+        Symptoms(
+            helm_errors=[
+                "Error: values don't meet the specifications of the schema(s) in the following chart(s):\n"
+                "todo-frontend:\n- at '/service/nodePort': maximum: got 40,000, want 32,767\n"
+            ]
+        ),
+        "R-09",
+        "30000-32767",
+    ),
+    (
         "NodePort taken",
         Symptoms(helm_errors=["spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated"]),
         "R-09",

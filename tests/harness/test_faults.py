@@ -135,6 +135,11 @@ def _broken_probe(lab: Lab, fault: Fault) -> None:
 def _helm_busy(lab: Lab, fault: Fault) -> None:
     """A second upgrade while the first still waits on its pods: helm's release lock refuses it."""
     values = _backend(lab, **{"resources.requests.cpu": "64", "resources.limits.cpu": "64"})
+    with Helm._values_file(values) as values_args:
+        _hold_and_retry(fault, values, values_args)
+
+
+def _hold_and_retry(fault: Fault, values: dict[str, Any], values_args: list[str]) -> None:
     argv = [
         fault.helm._cli(),
         "upgrade",
@@ -145,7 +150,7 @@ def _helm_busy(lab: Lab, fault: Fault) -> None:
         "--wait",
         "--timeout",
         "90s",
-        *Helm._values_args(values),
+        *values_args,
     ]
     first = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

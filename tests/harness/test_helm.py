@@ -1,6 +1,8 @@
 """Pure parts of fixtures/helm.py: history and manifest parsing, values arguments, missing tools."""
 
 import json
+import stat
+from pathlib import Path
 
 import pytest
 
@@ -40,16 +42,44 @@ def test_manifest_stream_drops_empty_documents() -> None:
     assert [m["kind"] for m in helm.parse_manifests(text)] == ["Service", "ConfigMap"]
 
 
-def test_values_become_typed_set_json_arguments() -> None:
-    args = helm.Helm._values_args({"replicaCount": 2, "config.aiProvider": "local", "migrations.enabled": False})
-    assert args == [
-        "--set-json",
-        "replicaCount=2",
-        "--set-json",
-        'config.aiProvider="local"',
-        "--set-json",
-        "migrations.enabled=false",
-    ]
+def test_values_reach_helm_in_a_private_file_that_is_removed() -> None:
+    values = {"replicaCount": 2, "config.aiProvider": "local", "migrations.enabled": False, "secrets.secretKey": "s3"}
+    with helm.Helm._values_file(values) as args:
+        assert args[0] == "-f" and len(args) == 2
+        path = Path(args[1])
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert json.loads(path.read_text()) == {
+            "replicaCount": 2,
+            "config": {"aiProvider": "local"},
+            "migrations": {"enabled": False},
+            "secrets": {"secretKey": "s3"},
+        }
+    assert not path.exists()
+    with helm.Helm._values_file({}) as args:
+        assert args == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "version", "major", "named"),
+    [
+        # recorded `helm version --short` of Helm 3 and Helm 4 CLIs, and of scripts/helm-sdk
+        ("cli", "v3.15.1+gc4e37b3", 3, "helm CLI v3.15.1+gc4e37b3"),
+        ("cli", "v4.0.1+g12500dd", 4, "helm CLI v4.0.1+g12500dd"),
+        ("sdk", "v4.2.3+helm-python-sdk.0.2.2", 4, "Helm v4.2.3 through helm-python-sdk 0.2.2"),
+    ],
+)
+def test_the_helm_in_use_is_named_and_its_major_read(kind: str, version: str, major: int, named: str) -> None:
+    assert helm.major_version(version) == major
+    assert helm.describe_version(kind, version).startswith(named)
+    assert helm.major_version("garbage") is None
+
+
+def test_without_a_cli_the_sdk_command_stands_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("fixtures.helm.shutil.which", lambda name: None)
+    client = helm.Helm()
+    assert (client.binary, client.kind) == (str(helm.HELM_SDK), "sdk")
+    assert client.version.startswith("v4.") and "helm-python-sdk" in client.version
+    assert "through helm-python-sdk" in client.tool
 
 
 def test_without_helm_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -64,6 +94,7 @@ def test_without_helm_the_error_says_what_to_install(monkeypatch: pytest.MonkeyP
             action()
     with pytest.raises(helm.HelmUnavailable, match="helm.sh/docs/intro/install"):
         client.history("todo-backend")
+    assert client.kind == "none"
 
 
 def test_dotted_values_nest_as_the_chart_sees_them() -> None:

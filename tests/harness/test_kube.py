@@ -96,7 +96,7 @@ ALL_TOOLS = {"docker": True, "minikube": True, "kubectl": True, "helm": True}
 def test_the_cluster_hint_names_what_to_install_and_what_to_run_next() -> None:
     hint = cluster.cluster_hint(ALL_TOOLS | {"minikube": False, "helm": False}, None)
     assert "scripts/dev/local-cluster.sh up" in hint and "--target local-cluster" in hint
-    assert hint.startswith("install Minikube (https://minikube.sigs.k8s.io/docs/start/), Helm 3 (https://helm.sh/")
+    assert hint.startswith("install Minikube (https://minikube.sigs.k8s.io/docs/start/), Helm 3 or 4 (https://helm.sh/")
     assert "then run scripts/setup-minikube.sh and `pytest -m mvp --target minikube` (without Minikube" in hint
     assert "kubectl" not in hint and "Docker" not in hint
 

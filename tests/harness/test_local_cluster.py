@@ -1,13 +1,19 @@
-"""The pure parts of the real-cluster machinery: the DNS/volume agent of scripts/dev/local-cluster.sh,
-the kubelet summary as pod metrics (N-03 without metrics-server), and the one `needs` rule."""
+"""The real-cluster machinery: the DNS/volume agent of scripts/dev/local-cluster.sh, the kubelet
+summary as pod metrics (N-03 without metrics-server), the one `needs` rule, the configs and flags the
+script writes for each server version, and (marker live_cluster, run by make test-cluster) what the
+running cluster's parts really got."""
 
 import importlib.util
 import json
+import os
+import socket
+import subprocess
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+import yaml
 
 from fixtures.kube import summary_metrics, usage
 from fixtures.settings import REPO_ROOT
@@ -135,3 +141,125 @@ def test_needs_markers_skip_what_the_target_cannot_run_with_the_reason(pytester:
             "*test_on_the_docker_target needs the docker target; target is local; next: use --target docker*",
         ]
     )
+
+
+# ---- scripts/dev/local-cluster.sh follows the server version it is given (render: nothing started)
+
+LOCAL_CLUSTER = REPO_ROOT / "scripts" / "dev" / "local-cluster.sh"
+# What `--help` says of the insecure port where a component still has it (1.20's scheduler and
+# controller-manager); newer ones have no such line.
+INSECURE_PORT_HELP = "      --port int     The port on which to serve unsecured, unauthenticated access.\n"
+
+
+def _fake_binaries(folder: Path, version: str, *, insecure_port: bool) -> Path:
+    """Stand-ins for the five server binaries: each answers --version and --help as the real
+    ones of `version` do, and nothing else."""
+    folder.mkdir(parents=True, exist_ok=True)
+    help_text = "Usage:\n" + (INSECURE_PORT_HELP if insecure_port else "") + "      --secure-port int\n"
+    for name in ("kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy"):
+        script = folder / name
+        script.write_text(
+            "#!/bin/sh\n"
+            f'case "$1" in --version) echo "Kubernetes {version}" ;; --help) printf "%s" "{help_text}" ;; '
+            "*) exit 2 ;; esac\n"
+        )
+        script.chmod(0o755)
+    return folder
+
+
+def _render(tmp_path: Path, version: str, *, insecure_port: bool) -> tuple[dict[str, str], dict[str, Any]]:
+    bins = _fake_binaries(tmp_path / "bin", version, insecure_port=insecure_port)
+    state = tmp_path / "state"
+    done = subprocess.run(
+        [str(LOCAL_CLUSTER), "render"],
+        env={**os.environ, "KUBE_BIN_DIR": str(bins), "TODO_CLUSTER_DIR": str(state)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines())
+    return lines, yaml.safe_load((state / "kubelet.yaml").read_text())
+
+
+def test_kubelet_1_20_gets_the_remote_runtime_as_flags_and_no_cloud_metadata(tmp_path: Path) -> None:
+    lines, config = _render(tmp_path, "v1.20.2", insecure_port=True)
+    assert lines["version"] == "1.20"
+    kubelet = lines["kubelet"].split()
+    # Without these two flags kubelet 1.20 falls back to Docker's dockershim where a dockerd runs.
+    assert "--container-runtime=remote" in kubelet
+    assert f"--container-runtime-endpoint=unix://{tmp_path}/state/run/containerd.sock" in kubelet
+    # Its in-tree credential provider asks the cloud metadata address at start unless told not to.
+    assert kubelet[:2] == ["env", "AWS_EC2_METADATA_DISABLED=true"]
+    # Fields 1.20 does not know are left out (it would ignore them with a mere warning).
+    assert "containerRuntimeEndpoint" not in config and "failCgroupV1" not in config
+    # The deprecated unauthenticated HTTP ports on all interfaces are closed.
+    assert lines["kube-scheduler"].split()[-1] == "--port=0"
+    assert lines["kube-controller-manager"].split()[-1] == "--port=0"
+
+
+def test_kubelet_1_36_gets_the_runtime_in_its_config_and_cgroup_v1_allowed(tmp_path: Path) -> None:
+    lines, config = _render(tmp_path, "v1.36.2", insecure_port=False)
+    assert lines["version"] == "1.36"
+    kubelet = lines["kubelet"].split()
+    assert not [arg for arg in kubelet if arg.startswith("--container-runtime")]
+    assert config["containerRuntimeEndpoint"] == f"unix://{tmp_path}/state/run/containerd.sock"
+    assert config["failCgroupV1"] is False
+    assert "--port=0" not in lines["kube-scheduler"] and "--port=0" not in lines["kube-controller-manager"]
+    assert "AWS_EC2_METADATA_DISABLED=true" in kubelet  # harmless where there is no provider
+
+
+def test_binaries_older_than_1_20_are_refused_by_name(tmp_path: Path) -> None:
+    bins = _fake_binaries(tmp_path / "bin", "v1.19.16", insecure_port=True)
+    done = subprocess.run(
+        [str(LOCAL_CLUSTER), "render"],
+        env={**os.environ, "KUBE_BIN_DIR": str(bins), "TODO_CLUSTER_DIR": str(tmp_path / "state")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0 and "v1.19.16 is older than 1.20" in done.stderr
+
+
+# ---- the running local cluster (make test-cluster): what its parts really got
+
+CLUSTER_DIR = Path(os.environ.get("TODO_CLUSTER_DIR", "/var/lib/todo-local-cluster"))
+
+
+def _running(part: str) -> int:
+    pid_file = CLUSTER_DIR / "pids" / f"{part}.pid"
+    if not pid_file.exists():
+        pytest.fail(f"the local cluster is not up ({pid_file} is missing): make test-cluster starts it")
+    return int(pid_file.read_text())
+
+
+@pytest.mark.live_cluster
+def test_the_running_kubelet_never_asks_the_cloud_metadata_address() -> None:
+    environ = Path(f"/proc/{_running('kubelet')}/environ").read_bytes().split(b"\0")
+    assert b"AWS_EC2_METADATA_DISABLED=true" in environ
+
+
+@pytest.mark.live_cluster
+def test_the_node_runs_on_the_clusters_containerd_not_docker() -> None:
+    _running("kubelet")
+    done = subprocess.run(
+        ["kubectl", "--context", "todo-local-cluster", "get", "nodes", "-o", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    runtimes = {n["status"]["nodeInfo"]["containerRuntimeVersion"] for n in json.loads(done.stdout)["items"]}
+    assert runtimes and all(r.startswith("containerd://") for r in runtimes), runtimes
+
+
+@pytest.mark.live_cluster
+def test_scheduler_and_controller_manager_open_no_unauthenticated_port() -> None:
+    for part, port in (("kube-scheduler", 10251), ("kube-controller-manager", 10252)):
+        cmdline = Path(f"/proc/{_running(part)}/cmdline").read_bytes().split(b"\0")
+        version = subprocess.run([cmdline[0].decode(), "--version"], capture_output=True, text=True).stdout
+        if "v1.20." in version or "v1.21." in version or "v1.22." in version:
+            assert b"--port=0" in cmdline, f"{part} {version.strip()} runs without --port=0"
+        with socket.socket() as probe:
+            probe.settimeout(1)
+            assert probe.connect_ex(("127.0.0.1", port)) != 0, f"{part} answers on its insecure port {port}"
