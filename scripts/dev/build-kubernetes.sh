@@ -3,7 +3,9 @@
 # kubelet, kube-proxy) built from Debian bookworm's *source* package `kubernetes` with Debian's Go:
 # the only full Kubernetes a package registry ships (v1.20.2). The binaries land in a cache outside
 # the repository, keyed by version; a second run finds them and builds nothing.
-# Prints the binaries' directory on stdout (progress goes to stderr), for KUBE_BIN_DIR.
+# Beside them: openapi-v2.json, the version's OpenAPI document (api/openapi-spec/swagger.json of the
+# tree), which phase 3 validates the charts against. Prints the directory on stdout (progress goes
+# to stderr), for KUBE_BIN_DIR.
 set -euo pipefail
 
 usage() {
@@ -55,7 +57,7 @@ esac
 complete() {
   local b
   for b in "${BINARIES[@]}"; do [ -x "$OUT/$b" ] || return 1; done
-  [ -f "$OUT/VERSION" ] && [ "$(cat "$OUT/VERSION")" = "$VERSION" ]
+  [ -f "$OUT/openapi-v2.json" ] && [ -f "$OUT/VERSION" ] && [ "$(cat "$OUT/VERSION")" = "$VERSION" ]
 }
 
 if complete; then
@@ -196,6 +198,8 @@ done
 rm -rf "$OUT.tmp"
 mkdir -p "$OUT.tmp"
 for b in "${BINARIES[@]}"; do cp "$BIN/$b" "$OUT.tmp/$b"; done
+# The version's OpenAPI document, for validating charts against 1.20's schema offline (phase 3).
+cp "$TREE/api/openapi-spec/swagger.json" "$OUT.tmp/openapi-v2.json" || die "the tree has no api/openapi-spec/swagger.json"
 echo "$VERSION" >"$OUT.tmp/VERSION"
 echo "Debian source package kubernetes=$DEB_VERSION, built with $(go version)" >"$OUT.tmp/SOURCE"
 rm -rf "$OUT"

@@ -5,6 +5,7 @@ steps 6.1-6.4, both in tests/phases/test_6_document.py; S-03, S-04 and S-05 are 
 """
 
 import json
+import re
 import secrets
 from pathlib import Path
 
@@ -54,6 +55,11 @@ def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
             results.append(result)
             evidence.text(f"scripts/{step.script} (exit {result.exit_code})", result.output[-20000:])
             assert result.ok, f"scripts/{step.script} exited with {result.exit_code}:\n{result.output[-3000:]}"
+            if step.script in ("deploy.sh", "undeploy.sh"):
+                # Which Helm the script ran: a helm CLI, or scripts/helm-sdk over Helm's SDK.
+                ran = re.search(r"^== Helm: (.+)$", result.output, re.M)
+                assert ran, f"scripts/{step.script} did not say which Helm it runs"
+                evidence.text(f"Helm that scripts/{step.script} ran", ran.group(1))
             if step.script == "deploy.sh":
                 backend = _check_scratch_deployment(target, kube, scratch, evidence)
                 if step.purpose == scripts.REDEPLOY_INSTALL:

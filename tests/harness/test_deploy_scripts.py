@@ -207,3 +207,24 @@ def test_validate_gates_by_default_and_passes_pytest_arguments_through(tools: di
     default, custom = (json.loads(line) for line in Path(tools["CALLS"]).read_text().splitlines())
     assert default == ["-m", "mvp or should", "--target", "minikube", "--gate"]
     assert custom == ["-m", "mvp or should", "--target", "kind", "--no-gate", "--no-build", "-m", "mvp", "-x"]
+
+
+def test_without_a_helm_cli_the_scripts_run_helm_sdk_and_say_so(tools: dict[str, str]) -> None:
+    bin_dir = Path(tools["PATH"].split(":", 1)[0])
+    (bin_dir / "helm").unlink()
+    path = ":".join(p for p in tools["PATH"].split(":") if not (Path(p) / "helm").exists())
+    script = f"source {shlex.quote(str(REPO_ROOT / 'scripts' / 'lib.sh'))}; need_helm; helm_tool; helm version --short"
+    done = subprocess.run(
+        ["bash", "-c", script], env={**tools, "PATH": path}, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    tool, version = done.stdout.strip().splitlines()
+    assert tool.startswith("scripts/helm-sdk: Helm v4.") and "through helm-python-sdk" in tool
+    assert version.startswith("v4.") and "+helm-python-sdk." in version
+
+
+def test_with_a_helm_cli_the_scripts_call_it(tools: dict[str, str]) -> None:
+    script = f"source {shlex.quote(str(REPO_ROOT / 'scripts' / 'lib.sh'))}; helm_tool; helm status x"
+    done = subprocess.run(["bash", "-c", script], env=tools, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("helm CLI"), done.stdout + done.stderr
+    assert calls(tools)[-1] == ["helm", "status", "x"]

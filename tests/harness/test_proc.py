@@ -39,3 +39,20 @@ def test_stopping_a_kept_process_ends_the_running_one(tmp_path: Path) -> None:
     kept.stop()
     assert not kept.running() and kept.restarts == 0
     assert time.monotonic() - started < 5
+
+
+def test_a_failed_commands_message_holds_no_secret_value() -> None:
+    argv = [
+        "helm",
+        "upgrade",
+        "x",
+        "--set",
+        "secrets.secretKey=hunter2hunter2",
+        "--set-json",
+        'secrets.openaiApiKey="sk-9"',
+    ]
+    argv += ["DATABASE_URL=postgresql://u:pw@h/db", "--set", "image.tag=v2"]
+    failed = proc.CommandFailed(argv, 1, "", "Error: boom")
+    for secret in ("hunter2hunter2", "sk-9", "pw@h"):
+        assert secret not in str(failed) and secret not in " ".join(failed.argv)
+    assert "image.tag=v2" in str(failed) and "secrets.secretKey=<redacted>" in str(failed)

@@ -1,11 +1,13 @@
 """Target selection and the pure parts of the local target and the browser lookup."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from fixtures import images
-from fixtures.settings import resolve
+from fixtures.settings import REPO_ROOT, resolve
 from fixtures.targets import (
     ClusterTarget,
     DockerTarget,
@@ -133,3 +135,24 @@ def test_node_modules_are_current_only_when_installed_after_the_package_files(tm
     os.utime(tmp_path / "package-lock.json")  # the lockfile changed after the install
     os.utime(build.modules_stamp, (2, 2))
     assert not build.modules_current()
+
+
+def _collected(expression: str, reports: Path) -> set[str]:
+    argv = ["--collect-only", "-q", "-m", expression, "--target", "local", "--no-gate", "--reports-dir", str(reports)]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", *argv, "tests/phases"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return {line.split("::")[-1] for line in done.stdout.splitlines() if "::" in line}
+
+
+def test_a_steps_needs_marker_follows_what_it_needs(tmp_path: Path) -> None:
+    """`needs("cluster")` on a phase step adds needs_cluster: `-m "not needs_cluster"` leaves it out."""
+    without, only = _collected("not needs_cluster", tmp_path), _collected("needs_cluster", tmp_path)
+    for step in ("test_1_4_kubectl_context", "test_4_2_c04_backend_chart_deploys"):  # needs("cluster") steps
+        assert step in only and step not in without
+    assert "test_3_1_to_3_8_backend_chart_files" in without and "test_3_1_to_3_8_backend_chart_files" not in only

@@ -1,6 +1,7 @@
 """Plan phase 3, PACKAGE: the charts' files (3.1-3.8, 3.10-3.16), lint (3.9, 3.17) and the
 rendered manifests (3.18), in plan order."""
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -143,6 +144,39 @@ def test_3_18_charts_render_valid_hardened_manifests(evidence: Evidence) -> None
         "livenessProbe": "/livez",
         "readinessProbe": "/health",
     }
+
+
+def test_3_18_charts_render_valid_for_the_oldest_kubernetes_they_admit(evidence: Evidence) -> None:
+    """kubeVersion ">=1.20.0-0": the renders must be valid for 1.20, whose schemas kubernetes-validate
+    no longer ships; its OpenAPI document comes from Debian's source package of v1.20.2, kept by
+    scripts/dev/build-kubernetes.sh beside the binaries."""
+    floor = re.search(r">=\s*v?(\d+\.\d+)", _kube_version_floor())
+    assert floor, f"the charts' kubeVersion {_kube_version_floor()!r} names no lower bound"
+    document_path = manifests.oldest_openapi_document()
+    if floor.group(1) != document_path.parent.name.lstrip("v").rsplit(".", 1)[0]:
+        pytest.fail(
+            f"the charts admit Kubernetes {floor.group(1)}, but the OpenAPI document at hand is of {document_path}"
+        )
+    if not document_path.is_file():
+        pytest.skip(
+            f"Kubernetes {floor.group(1)}'s OpenAPI document is not on this machine ({document_path}); "
+            "scripts/dev/build-kubernetes.sh keeps it (from Debian's source package)"
+        )
+    client = Helm()
+    try:
+        rendered = [
+            *client.template("todo-backend", CHARTS["backend"], values=SECRET_VALUES).objects,
+            *client.template("todo-frontend", CHARTS["frontend"]).objects,
+        ]
+    except HelmUnavailable as exc:
+        pytest.skip(str(exc))
+    label = document_path.parent.name
+    problems = manifests.openapi_problems(rendered, json.loads(document_path.read_text()), label)
+    evidence.json(
+        f"rendered objects checked against Kubernetes {label}'s OpenAPI document",
+        {"objects": [f"{o['kind']}/{o['metadata']['name']}" for o in rendered], "document": str(document_path)},
+    )
+    assert not problems, "\n".join(problems)
 
 
 def _kube_version_floor() -> str:
