@@ -167,3 +167,21 @@ def test_the_version_label_says_which_image_runs(chart: str) -> None:
 def test_the_secret_outlives_an_uninstall_with_the_database_volume() -> None:
     secret = only(render("backend", {"secrets.secretKey": SECRET_KEY}), "Secret")
     assert secret["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"
+
+
+@pytest.mark.parametrize("chart", ["backend", "frontend"])
+def test_numeric_quantities_render_as_strings_for_server_side_apply(chart: str) -> None:
+    """`--set resources.requests.cpu=2` gives a number; server-side apply (Helm 4) on Kubernetes 1.20
+    refuses a number where a quantity goes ("expected string"), so the charts write strings."""
+    values = {"resources.requests.cpu": 2, "resources.limits.cpu": 2.5, "resources.limits.memory": 536870912}
+    objects = render(chart, values | ({"secrets.secretKey": SECRET_KEY} if chart == "backend" else {}))
+    containers = [
+        c
+        for o in objects
+        if o["kind"] == "Deployment"
+        for c in o["spec"]["template"]["spec"].get("initContainers", []) + o["spec"]["template"]["spec"]["containers"]
+    ]
+    assert containers
+    for container in containers:
+        assert container["resources"]["requests"]["cpu"] == "2"
+        assert container["resources"]["limits"] == {"cpu": "2.5", "memory": "536870912"}

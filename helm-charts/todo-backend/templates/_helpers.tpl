@@ -88,3 +88,22 @@ upgrades keep it), else a new random one. Call with (dict "root" $ "key" "SECRET
 {{- randAlphaNum 48 }}
 {{- end }}
 {{- end }}
+
+{{/*
+Container resources with every quantity a string ("64", not 64): server-side apply (Helm 4) on
+Kubernetes before 1.21 refuses a number where a quantity goes; Helm 3's client-side apply took it.
+Usage: {{ include "todo-backend.resources" .Values.resources }}
+*/}}
+{{- define "todo-backend.resources" -}}
+{{- range $kind, $amounts := . }}
+{{ $kind }}:
+{{- range $name, $amount := $amounts }}
+  {{- /* Helm reads numbers as floats: a whole one is written without a fraction or exponent */}}
+  {{- if and (kindIs "float64" $amount) (eq (floor $amount) $amount) }}
+  {{ $name }}: {{ int64 $amount | toString | quote }}
+  {{- else }}
+  {{ $name }}: {{ $amount | toString | quote }}
+  {{- end }}
+{{- end }}
+{{- end }}
+{{- end }}

@@ -48,3 +48,22 @@ app.kubernetes.io/component: web
 {{- define "todo-frontend.backendUrl" -}}
 {{- default "http://todo-backend:8000" .Values.backendUrl }}
 {{- end }}
+
+{{/*
+Container resources with every quantity a string ("64", not 64): server-side apply (Helm 4) on
+Kubernetes before 1.21 refuses a number where a quantity goes; Helm 3's client-side apply took it.
+Usage: {{ include "todo-frontend.resources" .Values.resources }}
+*/}}
+{{- define "todo-frontend.resources" -}}
+{{- range $kind, $amounts := . }}
+{{ $kind }}:
+{{- range $name, $amount := $amounts }}
+  {{- /* Helm reads numbers as floats: a whole one is written without a fraction or exponent */}}
+  {{- if and (kindIs "float64" $amount) (eq (floor $amount) $amount) }}
+  {{ $name }}: {{ int64 $amount | toString | quote }}
+  {{- else }}
+  {{ $name }}: {{ $amount | toString | quote }}
+  {{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
