@@ -1,5 +1,12 @@
 """The harness's plugin modules (fixtures/); each holds its own options, hooks and fixtures."""
 
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:  # imported for real only through pytest_plugins, so that pytest rewrites its asserts
+    from fixtures.targets.base import Deployment
+
 pytest_plugins = [
     "fixtures.settings",
     "fixtures.evidence",
@@ -9,3 +16,11 @@ pytest_plugins = [
     "fixtures.ui",
     "pytester",  # the harness's self-tests (tests/harness) run small pytest sessions
 ]
+
+
+# Here, not in a plugin module: a conftest's fixture is how pytest lets a project replace a plugin's
+# (pytest-playwright's own `base_url` fallback).
+@pytest.fixture(scope="session")
+def base_url(deployment: "Deployment") -> str:
+    """pytest-playwright's `base_url`: pages `goto("/login")` on the deployed frontend."""
+    return deployment.frontend_url

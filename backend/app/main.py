@@ -21,7 +21,7 @@ from app.api.routes.auth import LoginThrottle
 from app.chat.providers import make_provider
 from app.core.config import Settings
 from app.core.db import SchemaNotReady, check_schema, make_engine
-from app.core.security import TokenCache
+from app.core.security import HashingBusy, TokenCache
 
 log = logging.getLogger("app")
 access_log = logging.getLogger("app.access")
@@ -134,6 +134,16 @@ def _install_error_handlers(app: FastAPI) -> None:
             {"detail": "The database is unavailable; try again shortly"},
             status_code=503,
             headers={"Retry-After": "5"},
+        )
+
+    # Every hashing slot of the worker stayed busy (a burst of logins): come back in a second,
+    # rather than queueing until the probes and the pod's memory give out.
+    @app.exception_handler(HashingBusy)
+    async def _hashing_busy(_request: Request, _exc: HashingBusy) -> JSONResponse:
+        return JSONResponse(
+            {"detail": "Too many logins at once; try again in a second"},
+            status_code=503,
+            headers={"Retry-After": "1"},
         )
 
     @app.exception_handler(Exception)

@@ -1,9 +1,14 @@
 """Repeated failed logins for one account are refused with 429 and Retry-After before any password
 is hashed, so a burst can neither guess passwords nor fill the memory (issue 10, item 1)."""
 
+import threading
+from pathlib import Path
+
+import pytest
 from fastapi.testclient import TestClient
 
 from app.api.routes.auth import LoginThrottle
+from app.core import security
 from tests.factories import PASSWORD, AuthedUser
 
 
@@ -46,3 +51,46 @@ def test_the_throttle_holds_a_bounded_number_of_accounts() -> None:
     for n in range(1000):
         throttle.failed(f"user{n}@example.com")
     assert len(throttle._failures) <= 100
+
+
+# ---- a burst across many accounts: hashes in flight are bounded per worker (issue 16, item 10)
+
+
+@pytest.mark.parametrize(
+    ("limit", "configured", "slots"),
+    [(512 * 2**20, None, 4), (256 * 2**20, None, 3), (128 * 2**20, None, 1), (64 * 2**20, None, 1), (None, None, 4)],
+)
+def test_hashing_slots_follow_the_memory_limit(limit: int | None, configured: str | None, slots: int) -> None:
+    assert security.hashing_slots(limit, configured) == slots
+    assert security.hashing_slots(limit, "2") == 2  # HASH_CONCURRENCY wins
+
+
+def test_the_memory_limit_is_read_from_cgroup_v2_or_v1(tmp_path: Path) -> None:
+    assert security.memory_limit(tmp_path) is None
+    (tmp_path / "memory").mkdir()
+    (tmp_path / "memory" / "memory.limit_in_bytes").write_text("9223372036854771712\n")  # v1: no limit
+    assert security.memory_limit(tmp_path) is None
+    (tmp_path / "memory.max").write_text("max\n")  # v2: no limit
+    assert security.memory_limit(tmp_path) is None
+    (tmp_path / "memory.max").write_text(f"{512 * 2**20}\n")
+    assert security.memory_limit(tmp_path) == 512 * 2**20
+
+
+def test_a_login_that_finds_every_hashing_slot_busy_is_503_with_retry_after(
+    client: TestClient, user: AuthedUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slots = threading.BoundedSemaphore(1)
+    monkeypatch.setattr(security, "_hashing_slots", slots)
+    monkeypatch.setattr(security, "HASH_WAIT_S", 0.2)
+    slots.acquire()  # another request's hash holds the only slot
+    try:
+        for path, body in (
+            ("/api/auth/login", {"email": user.email, "password": PASSWORD}),
+            ("/api/auth/register", {"email": "new-one@example.com", "password": PASSWORD}),
+        ):
+            busy = client.post(path, json=body)
+            assert busy.status_code == 503 and busy.headers["retry-after"] == "1", busy.text
+            assert "try again" in busy.json()["detail"]
+    finally:
+        slots.release()
+    assert client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD}).status_code == 200

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from fixtures import proc
-from fixtures.settings import REPO_ROOT
+from fixtures.settings import REPO_ROOT, SETTINGS_KEY
 from fixtures.targets.base import http_ok
 from fixtures.targets.frontend import FrontendBuild
 
@@ -74,7 +74,7 @@ def miswired(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, st
 
 
 def test_a_frontend_pointing_at_a_dead_backend_fails_c10_to_c14_naming_r03(
-    miswired: tuple[str, str], tmp_path: Path
+    miswired: tuple[str, str], tmp_path: Path, pytestconfig: pytest.Config
 ) -> None:
     frontend_url, backend_url = miswired
     reports = tmp_path / "reports"
@@ -103,8 +103,8 @@ def test_a_frontend_pointing_at_a_dead_backend_fails_c10_to_c14_naming_r03(
     # The terminal says it too, once per FAIL, under its criterion.
     assert output.count("[R-03]; remedy: set BACKEND_URL") >= len(BROWSER_CRITERIA), output[-4000:]
     assert "R-03" in (reports / "report.html").read_text()
-    # Kept for a person to look at (the self-test's own reports folder is temporary).
-    kept = REPO_ROOT / "reports" / "dead-backend"
+    # Kept for a person to look at, in this session's reports folder (the nested one is temporary).
+    kept = pytestconfig.stash[SETTINGS_KEY].reports_dir / "dead-backend"
     shutil.rmtree(kept, ignore_errors=True)
     shutil.copytree(reports, kept)
     (kept / "terminal.txt").write_text(output)

@@ -1,8 +1,8 @@
 """The rule table on recorded API objects and outputs: each known cause is named with its risk and
-remedy, and an unknown one is not guessed. Live versions of these faults, injected into the real
-cluster, are in test_faults.py; the rules below that no machine of ours can trigger (an image
-registry, OOM under a real workload, helm's pending lock) are tested here only, on objects copied
-from the API's and helm's documented output."""
+remedy, and an unknown one is not guessed. Every cluster rule is also injected live in
+test_faults.py (the local target's in test_local_faults.py); what only recordings can show is here
+alone: an image a registry refuses (no registry is reachable here) and Helm 3's wording where it
+differs from Helm 4's (no registry ships a Helm 3 binary)."""
 
 from pathlib import Path
 from typing import Any

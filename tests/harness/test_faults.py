@@ -3,10 +3,10 @@ with one broken value into a namespace of its own, collects a failure bundle fro
 (fixtures/bundle.py, as a failed criterion would) and asserts the rule, the plan's risk and the
 remedy it gives. Runs in `make test-cluster` (marker `faults`), next to the session's deployment.
 
-Rules no cluster of ours can show are tested on recorded objects in test_diagnosis.py: an image
-a registry refuses (no registry is reachable here, so a pull fails the way a missing local image
-does), a pod that cannot reach the AI provider, and an immutable selector (the chart never
-changes its own).
+Every rule of fixtures/diagnosis.py that concerns a cluster is injected here for real, the AI
+provider out of reach and an immutable selector included. One cause stays on recorded objects only
+(test_diagnosis.py): an image a registry refuses, since no registry is reachable here (a pull fails
+the way a missing local image does, which is tested here).
 """
 
 import json
@@ -78,13 +78,19 @@ def _secret(kube: Kube, name: str, data: dict[str, str]) -> None:
     kube.core.create_namespaced_secret(kube.namespace, client.V1Secret(metadata=meta, string_data=data))
 
 
+# A secret value every backend release of the lab is given: no bundle may show it.
+LAB_SECRET = f"sk-lab-{secrets.token_hex(12)}"
+
+
 def _backend(lab: Lab, **broken: Any) -> dict[str, Any]:
-    """Backend values that work (SQLite on the pod's /tmp, from a Secret the lab makes), plus `broken`."""
+    """Backend values that work (SQLite on the pod's /tmp, from a Secret the lab makes), plus `broken`,
+    plus an AI key the release's values hold (the chart reads the Secret the lab made instead)."""
     repository, tag = lab.backend_image
     values: dict[str, Any] = {
         "image.repository": repository,
         "image.tag": tag,
         "secrets.existingSecret": "fault-env",
+        "secrets.openaiApiKey": LAB_SECRET,
         "postgresql.enabled": False,
         "preStopSleepSeconds": 0,
     }
@@ -293,7 +299,9 @@ def test_an_injected_fault_is_diagnosed_on_the_real_cluster(
     diagnosis, bundle = _diagnosed(lab, fault, rule)
     assert diagnosis.risk == risk and remedy in diagnosis.remedy, diagnosis
     assert any(f.endswith("events.txt") for f in bundle.files), bundle.files
-    assert not any("SECRET_KEY" in (lab.folder / f).read_text() for f in bundle.files if "values" in f)
+    # helm's values of the release hold LAB_SECRET; the bundle (values, manifests, logs, events) does not.
+    leaked = [f for f in bundle.files if LAB_SECRET in (lab.folder / f).read_text(errors="replace")]
+    assert not leaked, f"the lab's secret value is in {leaked}"
 
 
 def test_a_frontend_with_a_wrong_backend_url_is_diagnosed_on_the_real_cluster(lab: Lab) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from fixtures import images
-from fixtures.images import LOCAL_BASES, SPECS, ImageError, ImageSpec
+from fixtures.images import LOCAL_BASES, ImageError, ImageSpec
 
 
 def test_official_bases_need_no_build_args() -> None:
@@ -25,11 +25,6 @@ def test_local_bases_missing_says_how_to_build_them(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(images, "image_exists", lambda tag: tag == LOCAL_BASES["PYTHON_IMAGE"])
     with pytest.raises(ImageError, match="scripts/build-base-images.sh"):
         images.base_build_args("local")
-
-
-@pytest.mark.parametrize("name", ["backend", "frontend"])
-def test_the_repository_ignore_files_are_exact_copies(name: str) -> None:
-    images.check_ignore_file(SPECS[name])
 
 
 def _spec(tmp_path: Path) -> ImageSpec:
@@ -65,3 +60,18 @@ def test_no_build_reuses_by_tag_and_says_when_the_size_is_unknown(monkeypatch: p
     backend, frontend = image_set.get("backend"), image_set.get("frontend")
     assert (backend.tag, backend.reused, backend.size_bytes) == ("todo-backend:v1", True, 123_000_000)
     assert (frontend.tag, frontend.reused, frontend.size_bytes) == ("todo-frontend:v1", True, None)
+
+
+@pytest.mark.parametrize(
+    ("froms", "bad"),
+    [
+        (["${PYTHON_IMAGE} AS build", "${PYTHON_IMAGE}"], []),
+        (["--platform=$BUILDPLATFORM ${NODE_IMAGE} AS deps", "deps AS build", "${NODE_IMAGE}"], []),
+        (["python:3.12 AS build", "${PYTHON_IMAGE}"], ["python:3.12 AS build"]),
+        (["${PYTHON_IMAGE} AS build", "python:3.12-slim"], ["python:3.12-slim"]),
+        (["${PYTHON_IMAGE}", "builder AS x"], ["builder AS x"]),  # a stage that does not exist (yet)
+    ],
+)
+def test_each_stage_starts_from_a_build_arg_or_an_earlier_stage(froms: list[str], bad: list[str]) -> None:
+    problems = images.from_problems(froms)
+    assert len(problems) == len(bad) and all(p.startswith(f"FROM {b}: ") for p, b in zip(problems, bad, strict=True))

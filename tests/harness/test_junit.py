@@ -1,6 +1,7 @@
 """JUnit XML and the GitHub step summary: one testcase per criterion of the plan (24, in suites per
-tier), one per phase step that ran (suites per phase); NOT RUN is `skipped` with its reason, a
-FAIL carries its diagnosis. Checked on a small suite run in-process with the harness's plugins."""
+tier), one per phase step that ran (suites per phase), each check counted once; NOT RUN is
+`skipped` with its reason, a FAIL carries its diagnosis. Checked on a small suite run in-process
+with the harness's plugins."""
 
 import xml.etree.ElementTree as ET
 
@@ -27,6 +28,10 @@ def test_3_1_a_step():
 @pytest.mark.needs("cluster")
 def test_3_2_a_cluster_step():
     pass
+
+@pytest.mark.extra
+def test_not_tied_to_anything():
+    pass
 """
 
 
@@ -36,7 +41,7 @@ def test_every_criterion_is_a_testcase_and_not_run_is_skipped(
     pytester.makeconftest(
         'pytest_plugins = ["fixtures.settings", "fixtures.evidence", "fixtures.report", "fixtures.targets.plugin"]'
     )
-    pytester.makeini("[pytest]\nmarkers =\n    phase3: phase 3\n")
+    pytester.makeini("[pytest]\nmarkers =\n    phase3: phase 3\n    extra: tied to nothing\n")
     pytester.makepyfile(test_suite=SUITE)
     summary = pytester.path / "step-summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
@@ -49,10 +54,10 @@ def test_every_criterion_is_a_testcase_and_not_run_is_skipped(
         f"--reports-dir={pytester.path / 'out'}",
         "--target=local",
         "-m",
-        "mvp or phase3",
+        "mvp or phase3 or extra",
         f"--junitxml={xml_path}",
     )
-    result.assert_outcomes(passed=2, failed=1, skipped=1)
+    result.assert_outcomes(passed=3, failed=1, skipped=1)
 
     root = ET.parse(xml_path).getroot()
     suites = {s.get("name"): s for s in root.iter("testsuite")}
@@ -71,6 +76,13 @@ def test_every_criterion_is_a_testcase_and_not_run_is_skipped(
     steps = list(suites["Phase 3: PACKAGE"])
     assert [c.get("name") for c in steps] == ["test_3_1_a_step", "test_3_2_a_cluster_step"]
     assert steps[1].find("skipped") is not None  # needs a cluster: NOT RUN, never a pass
+
+    # Each check is counted once: pytest's own testcase remains only for the test tied to nothing.
+    names = [c.get("name") for c in root.iter("testcase")]
+    assert len(names) == 24 + 2 + 1 and "test_not_tied_to_anything" in names
+    assert not {"test_c08_passes", "test_c10_fails"} & set(names)
+    pytest_suite = next(s for s in root.iter("testsuite") if s.get("name") == "pytest")
+    assert (pytest_suite.get("tests"), pytest_suite.get("failures"), pytest_suite.get("skipped")) == ("1", "0", "0")
 
     text = summary.read_text()
     assert "| C-10 " in text and "❌ FAIL" in text and "⚪ NOT RUN" in text and "✅ PASS" in text

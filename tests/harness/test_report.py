@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from fixtures import criteria
-from fixtures.report import TestResult, gate_failures, judge
+from fixtures.verdicts import TestResult, gate_failures, judge
 
 C08 = criteria.get("C-08")
 C01 = criteria.get("C-01")
@@ -191,7 +191,7 @@ def test_a_filter_without_a_tier_selects_only_tested_criteria(pytester: pytest.P
     ],
 )
 def test_marker_expressions_are_evaluated_as_pytest_reads_them(expression: str, expected: bool) -> None:
-    from fixtures.report import marker_expression_matches
+    from fixtures.markexpr import marker_expression_matches
 
     assert marker_expression_matches(expression, {"criterion", "mvp", "needs_cluster"}) is expected
 
@@ -217,7 +217,7 @@ def test_4_2_slow_step():
     time.sleep(0.3)
 """
     )
-    import fixtures.report as report
+    import fixtures.timeline as report
 
     budgets = dict(report.BUDGETS_S)
     report.BUDGETS_S["phase4"] = (0, 0)  # any time is over this budget
@@ -246,7 +246,7 @@ def test_4_2_slow_step():
 
 
 def test_environment_last_moves_only_the_environment() -> None:
-    from fixtures.report import environment_last
+    from fixtures.report_html import environment_last
 
     page = (
         '<body><h1>t</h1>\n    <div id="environment-header">\n      <h2>Environment</h2>\n    </div>\n'

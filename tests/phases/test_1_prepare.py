@@ -10,7 +10,7 @@ from fixtures import images, proc
 from fixtures.evidence import Evidence
 from fixtures.helm import INSTALL_HINT, major_version
 from fixtures.settings import REPO_ROOT, HarnessSettings
-from fixtures.targets import ClusterTarget, Deployment
+from fixtures.targets import SELECTORS, ClusterTarget, Deployment
 
 # Phase steps are part of every tier's run: the criteria rest on them (see README, "Phases").
 pytestmark = [pytest.mark.phase1, pytest.mark.mvp]
@@ -48,7 +48,12 @@ def test_1_4_kubectl_context(cluster_target: ClusterTarget, settings: HarnessSet
     current = proc.run(["kubectl", "config", "current-context"], timeout=30).stdout.strip()
     evidence.text("kubectl config current-context", current)
     expected = settings.kube_context or cluster.context
-    assert expected in (None, current), f"kubectl's context is {current}, the target uses {expected}"
+    if expected is not None:
+        assert current == expected, f"kubectl's context is {current}, the target uses {expected}"
+    # The context kubectl uses answers, as the cluster the target deployed to.
+    ready = proc.run(["kubectl", "--context", current, "get", "--raw", "/readyz"], timeout=30, check=False)
+    evidence.text(f"kubectl --context {current} get --raw /readyz", ready.stdout + ready.stderr)
+    assert ready.returncode == 0 and ready.stdout.strip() == "ok", f"context {current} does not answer"
 
 
 @pytest.mark.needs("cluster")
@@ -86,6 +91,13 @@ def test_1_6_ai_tools_inventory(evidence: Evidence) -> None:
 
 
 @pytest.mark.needs("cluster")
-def test_1_7_namespace_exists(cluster_target: ClusterTarget, deployment: Deployment, settings: HarnessSettings) -> None:
-    namespaces = [n.metadata.name for n in cluster_target.kube.core.list_namespace().items]
-    assert settings.namespace in namespaces
+def test_1_7_namespace_exists(
+    cluster_target: ClusterTarget, deployment: Deployment, settings: HarnessSettings, evidence: Evidence
+) -> None:
+    kube = cluster_target.kube
+    namespace = kube.core.read_namespace(settings.namespace)
+    evidence.text(f"namespace {settings.namespace}", f"phase {namespace.status.phase}")
+    assert namespace.status.phase == "Active", f"namespace {settings.namespace} is {namespace.status.phase}"
+    # The app went there, not into a namespace of its own making.
+    for release, selector in SELECTORS.items():
+        assert kube.pods(selector), f"no pod of {release} in namespace {settings.namespace}"

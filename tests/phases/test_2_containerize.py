@@ -53,7 +53,8 @@ def _check_dockerfile(name: str, lockfiles: tuple[str, ...], evidence: Evidence)
     evidence.text(f"{dockerfile.name} ({name})", dockerfile.read_text())
     froms = [args for word, args in steps if word == "FROM"]
     assert len(froms) >= 2, "multi-stage: a build stage and a runtime stage"
-    assert all(f.startswith("${") for f in froms if " AS " not in f.upper() or f.startswith("$")), froms
+    problems = images.from_problems(froms)
+    assert not problems, "\n".join(problems)
     assert any(word == "ARG" and re.match(r"\w+_IMAGE=", args) for word, args in steps), "base image as a build arg"
     users = [args for word, args in steps if word == "USER"]
     assert users and re.fullmatch(r"\$\{APP_UID\}(:\$\{APP_UID\})?|\d+(:\d+)?", users[-1]), "numeric non-root USER"

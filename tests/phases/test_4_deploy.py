@@ -7,8 +7,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
 from fixtures.evidence import Evidence
+from fixtures.helm import CHARTS
 from fixtures.settings import REPO_ROOT
 from fixtures.targets import BACKEND_RELEASE, FRONTEND_RELEASE, SELECTORS, ClusterTarget, Deployment
 
@@ -33,15 +35,18 @@ def test_4_1_secrets_file_from_env(tmp_path: Path, evidence: Evidence) -> None:
         assert ignored.returncode == 0, f"{secret_path} must be ignored by git (plan risk R-10)"
 
 
+CHART_OF = {BACKEND_RELEASE: "backend", FRONTEND_RELEASE: "frontend"}
+
+
 def _install_ok(cluster: ClusterTarget, release: str, evidence: Evidence) -> None:
-    outcome = cluster.record.installs.get(release, "not attempted")
-    evidence.json(f"helm upgrade --install {release}", {"outcome": outcome})
-    # "ok": installed by this session (exit code 0); an existing release was deployed before it
-    # (scripts/deploy.sh) and is used as it is.
-    assert outcome == "ok" or outcome.startswith("existing release"), outcome
+    # How the session got it: installed now, or an existing release (scripts/deploy.sh) used as it is.
+    evidence.json(f"helm upgrade --install {release}", {"outcome": cluster.record.installs.get(release, "")})
     history = cluster.helm.history(release)
-    evidence.json(f"helm history {release}", [r.__dict__ for r in history])
-    assert history and history[-1].status == "deployed"
+    evidence.json(f"helm history {release} ({cluster.helm.tool})", [r.__dict__ for r in history])
+    assert history and history[-1].status == "deployed", f"{release}: {history[-1:] or 'no release'}"
+    # The release runs this repository's chart, not an older or another one.
+    chart = yaml.safe_load((CHARTS[CHART_OF[release]] / "Chart.yaml").read_text())
+    assert history[-1].chart == f"{chart['name']}-{chart['version']}", history[-1]
 
 
 def _pods_running(cluster: ClusterTarget, release: str, evidence: Evidence) -> None:
@@ -75,6 +80,9 @@ def test_4_4_backend_health_from_inside_the_cluster(
     output = cluster_target.kube.exec(pod, ["python3", "-c", code], container="api")
     evidence.text(f"kubectl exec {pod} -- GET /health", output)
     assert output.strip() == "200"
+    # And through its Service, from another pod: the chart's `helm test` hook (fails the run if it fails).
+    helm = cluster_target.helm
+    evidence.text(f"helm test {BACKEND_RELEASE} ({helm.tool})", helm.test(BACKEND_RELEASE))
 
 
 @pytest.mark.criterion("C-05")
@@ -92,7 +100,12 @@ def test_4_6_c07_frontend_pods_running(
 
 
 @pytest.mark.needs("cluster")
-def test_4_7_and_4_8_frontend_exposed_and_loads(base_url: str, evidence: Evidence) -> None:
+def test_4_7_and_4_8_frontend_exposed_and_loads(
+    cluster_target: ClusterTarget, base_url: str, evidence: Evidence
+) -> None:
     response = httpx.get(f"{base_url}/login", timeout=15)
     evidence.text(f"GET {base_url}/login", f"{response.status_code}")
     assert response.status_code == 200 and "Log in" in response.text
+    # And from inside the cluster, through its Service: the chart's `helm test` hook.
+    helm = cluster_target.helm
+    evidence.text(f"helm test {FRONTEND_RELEASE} ({helm.tool})", helm.test(FRONTEND_RELEASE))

@@ -1,8 +1,12 @@
 """Password hashing (argon2) and access tokens (JWT, HS256)."""
 
+import ctypes
+import ctypes.util
+import os
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import jwt
 from argon2 import PasswordHasher
@@ -21,22 +25,75 @@ class InvalidToken(Exception):
     """The bearer token is missing, malformed, expired, tampered or not HS256."""
 
 
-# At most this many hashes at once per process: each holds 19 MiB while it runs, and a burst
-# of logins would otherwise hold it for every thread of the pool (40 x 19 MiB).
-_hashing_slots = threading.BoundedSemaphore(4)
+HASH_MEMORY = 19 * 1024 * 1024  # what one argon2 hash holds while it runs
+# How long a login waits for a hashing slot before it is told to come back (503, Retry-After).
+HASH_WAIT_S = 2.0
+
+
+class HashingBusy(Exception):
+    """Every hashing slot stayed taken for HASH_WAIT_S: the worker is saturated with logins."""
+
+
+def memory_limit(root: Path = Path("/sys/fs/cgroup")) -> int | None:
+    """This process's memory limit (the pod's or container's, from its cgroup, v2 or v1), None when
+    it has none."""
+    for path in (root / "memory.max", root / "memory" / "memory.limit_in_bytes"):
+        try:
+            text = path.read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit() and int(text) < 1 << 60:  # v1 writes a huge number for "no limit"
+            return int(text)
+    return None
+
+
+def hashing_slots(limit: int | None, configured: str | None = None) -> int:
+    """Hashes in flight per worker: HASH_CONCURRENCY when set; else a quarter of the memory limit
+    in 19 MiB hashes (512 MiB: 4, 128 MiB: 1), at most 4 (the pool has 2 cores' worth of work)."""
+    if configured:
+        return max(1, int(configured))
+    if limit is None:
+        return 4
+    return max(1, min(4, limit // 4 // HASH_MEMORY))
+
+
+def _give_large_blocks_back() -> None:
+    """argon2 takes its 19 MiB with malloc. glibc's dynamic mmap threshold then rises to that size,
+    so later hashes are served from the arenas of the threads that ran them, and an arena keeps what
+    it had: a burst of logins across the pool's threads left a worker at ~880 MB. A fixed threshold
+    makes each such block an mmap, returned to the system as soon as the hash is done."""
+    name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(name) if name else None
+    if libc is not None and hasattr(libc, "mallopt"):  # glibc (musl has no mallopt)
+        m_mmap_threshold = -3
+        libc.mallopt(m_mmap_threshold, 1024 * 1024)
+
+
+_give_large_blocks_back()
+_hashing_slots = threading.BoundedSemaphore(hashing_slots(memory_limit(), os.environ.get("HASH_CONCURRENCY")))
+
+
+def _slot() -> None:
+    if not _hashing_slots.acquire(timeout=HASH_WAIT_S):
+        raise HashingBusy
 
 
 def hash_password(password: str) -> str:
-    with _hashing_slots:
+    _slot()
+    try:
         return _hasher.hash(password)
+    finally:
+        _hashing_slots.release()
 
 
 def verify_password(password: str, hashed: str | None) -> bool:
+    _slot()
     try:
-        with _hashing_slots:
-            return _hasher.verify(hashed or _DUMMY_HASH, password) and hashed is not None
+        return _hasher.verify(hashed or _DUMMY_HASH, password) and hashed is not None
     except (VerificationError, InvalidHashError):
         return False
+    finally:
+        _hashing_slots.release()
 
 
 def create_access_token(*, subject: int, secret_key: str, expires_minutes: int, version: int = 0) -> str:

@@ -26,7 +26,8 @@
 {{- define "todo-backend.labels" -}}
 helm.sh/chart: {{ include "todo-backend.chart" . }}
 {{ include "todo-backend.selectorLabels" . }}
-{{- /* What runs, as `helm create` reads it: the image tag (the appVersion when the tag is empty). */}}
+{{- /* What runs: the image tag, the appVersion when the tag is empty (`helm create`'s chart labels
+the appVersion, which says nothing of an image deployed with another tag). */}}
 app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: todo-chatbot

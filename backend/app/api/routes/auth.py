@@ -75,11 +75,22 @@ _UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
 }
 
 
+# Passwords are hashed a few at a time per worker (app/core/security.py); past a short wait the
+# request is turned away rather than queued.
+_HASHING_BUSY: dict[str, Any] = {
+    "model": ErrorDetail,
+    "description": "Every password-hashing slot of the worker is busy (Retry-After)",
+}
+
+
 @router.post(
     "/register",
     status_code=status.HTTP_201_CREATED,
     response_model=UserPublic,
-    responses={409: {"model": ErrorDetail, "description": "An account with this email already exists"}},
+    responses={
+        409: {"model": ErrorDetail, "description": "An account with this email already exists"},
+        503: _HASHING_BUSY,
+    },
 )
 def register(user_in: UserRegister, session: SessionDep) -> UserPublic:
     if crud.get_user_by_email(session=session, email=user_in.email):
@@ -98,6 +109,7 @@ def register(user_in: UserRegister, session: SessionDep) -> UserPublic:
     responses={
         401: {"model": ErrorDetail, "description": "Incorrect email or password"},
         429: {"model": ErrorDetail, "description": "Too many failed logins for this account (Retry-After)"},
+        503: _HASHING_BUSY,
     },
 )
 def login(body: UserLogin, session: SessionDep, settings: SettingsDep, request: Request) -> Token:
