@@ -11,6 +11,7 @@ pytest_plugins = [
     "fixtures.settings",
     "fixtures.evidence",
     "fixtures.report",
+    "fixtures.profile",
     "fixtures.targets.plugin",
     "fixtures.api",
     "fixtures.ui",

@@ -1,0 +1,69 @@
+"""App profiles (fixtures/profile.py): ours loads and is short; a mistake is refused before
+anything is deployed, naming the file and the key; JSON paths find what real apps answer with."""
+
+from pathlib import Path
+
+import pytest
+
+from fixtures import profile
+from fixtures.settings import REPO_ROOT
+
+
+def test_our_app_is_a_short_profile_over_the_defaults() -> None:
+    assert len(profile.DEFAULT_PROFILE.read_text().splitlines()) <= 15
+    ours = profile.load(profile.DEFAULT_PROFILE, REPO_ROOT)
+    assert [r.name for r in ours.deploy.releases] == ["todo-backend", "todo-frontend"]
+    assert set(ours.images) == {"backend", "frontend"}
+    assert ours.api.auth.register_path.endswith("/register") and ours.ui.pages.register_page == "/register"
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("name: x\napi: {auth: {tokn: [$.token]}}\n", "api.auth.tokn: Extra inputs are not permitted"),
+        ("name: x\ndeploy: {frontend_port: thirty}\n", "deploy.frontend_port: Input should be a valid integer"),
+        ("name: x\napi: {auth: {kind: oauth}}\n", "api.auth.kind: Input should be 'jwt', 'better-auth' or 'none'"),
+        ("name: x\napi: {chat: {reply: [reply]}}\n", "api.chat.reply: Value error, 'reply' is not a JSON path"),
+        ("deploy: {}\n", "name: Field required"),
+        ("name: x\ndeploy: {releases: [{name: web, chart: charts/nope}]}\n", "deploy.releases.0.chart: charts/nope"),
+        ("- just\n- a list\n", "an app profile is a mapping"),
+        ("name: [unclosed\n", "not YAML"),
+    ],
+)
+def test_a_mistake_names_the_file_and_the_key(tmp_path: Path, text: str, complaint: str) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_text(text)
+    with pytest.raises(profile.ProfileError) as caught:
+        profile.load(path, tmp_path)
+    assert str(caught.value).startswith(f"{path}: ") and complaint in str(caught.value), str(caught.value)
+
+
+def test_a_missing_profile_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(profile.ProfileError, match="cannot read the app profile"):
+        profile.load(tmp_path / "nope.yaml", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("body", "paths", "value"),
+    [
+        ({"access_token": "a", "token": "b"}, ["$.access_token", "$.token"], "a"),
+        ({"token": "b"}, ["$.access_token", "$.token"], "b"),
+        ({"user": {"id": 7}}, ["$.user.id"], 7),
+        ([{"id": 1}], ["$.data", "$"], [{"id": 1}]),
+        ({"data": [{"id": 1}, {"id": 2}]}, ["$.data[1].id"], 2),
+    ],
+)
+def test_the_first_json_path_present_wins(body: object, paths: list[str], value: object) -> None:
+    assert profile.first_present(body, paths) == value
+
+
+def test_no_json_path_present_is_a_key_error_naming_them() -> None:
+    with pytest.raises(KeyError, match=r"none of \$.reply, \$.response"):
+        profile.first_present({"message": "hi"}, ["$.reply", "$.response"])
+    with pytest.raises(KeyError):
+        profile.json_path({"data": []}, "$.data[0]")
+
+
+def test_the_commit_of_a_folder_that_is_no_repository_says_so(tmp_path: Path) -> None:
+    assert profile.commit_of(tmp_path) == "not a git repository"
+    assert len(profile.commit_of(REPO_ROOT).split("+")[0]) == 12
