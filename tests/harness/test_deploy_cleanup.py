@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from fixtures import images, proc
+from fixtures import images, proc, scripts
 from fixtures.cluster import LocalCluster
 from fixtures.kube import Kube
 from fixtures.settings import resolve
@@ -64,6 +64,15 @@ def test_a_cluster_deploy_that_breaks_leaves_no_release_or_port_forward(
 
     monkeypatch.setattr("fixtures.targets.cluster.proc.wait_for", wait_for)
     kube = Kube(namespace, cluster.context)
+    # Beside the session's own deployment, whose frontend holds the chart's default NodePort.
+    real_install = target._install
+    free = scripts.free_node_port(kube.used_node_ports())
+
+    def install(release: str, chart: Path, values: dict[str, Any]) -> None:
+        extra = {"service.nodePort": free} if release == FRONTEND_RELEASE else {}
+        real_install(release, chart, values | extra)
+
+    monkeypatch.setattr(target, "_install", install)
     try:
         with pytest.raises(TimeoutError):
             deploy_or_undo(target, lambda: None)
