@@ -10,8 +10,8 @@ if TYPE_CHECKING:  # imported for real only through pytest_plugins, so that pyte
 pytest_plugins = [
     "fixtures.settings",
     "fixtures.evidence",
-    "fixtures.report",
     "fixtures.profile",
+    "fixtures.report",
     "fixtures.targets.plugin",
     "fixtures.api",
     "fixtures.ui",
