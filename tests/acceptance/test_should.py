@@ -113,6 +113,9 @@ def _check_scratch_deployment(
     proc.wait_for(
         lambda: http_ok(f"{backend}/health"), name="the scripts' backend through its port-forward", timeout=60
     )
+    # Ready pods are not yet a Service that routes: until the endpoints reach kube-proxy, a NodePort
+    # refuses connections (seen once in CI, after undeploy.sh and deploy.sh again).
+    proc.wait_for(lambda: http_ok(f"{frontend}/login"), name="the scripts' frontend on its NodePort", timeout=60)
     health = httpx.get(f"{backend}/health", timeout=10)
     page = httpx.get(f"{frontend}/login", timeout=10)
     evidence.json("scripts' deployment", {"frontend": frontend, "/health": health.json(), "/login": page.status_code})
