@@ -1,5 +1,7 @@
 """Target selection and the pure parts of the local target and the browser lookup."""
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -156,3 +158,25 @@ def test_a_steps_needs_marker_follows_what_it_needs(tmp_path: Path) -> None:
     for step in ("test_1_4_kubectl_context", "test_4_2_c04_backend_chart_deploys"):  # needs("cluster") steps
         assert step in only and step not in without
     assert "test_3_1_to_3_8_backend_chart_files" in without and "test_3_1_to_3_8_backend_chart_files" not in only
+
+
+def _url_mode_run(tmp_path: Path, *extra: str) -> dict[str, dict[str, str]]:
+    """S-07 and the phase 6 steps in URL mode (nothing is deployed; the base URL never answers)."""
+    reports = tmp_path / "reports"
+    argv = [sys.executable, "-m", "pytest", "tests/phases/test_6_document.py", "-p", "no:cacheprovider"]
+    argv += ["--base-url", "http://127.0.0.1:9", "--reports-dir", str(reports), "-o", "addopts=", *extra]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TODO_HARNESS_", "PYTEST_"))}
+    done = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 5), done.stdout[-2000:] + done.stderr[-2000:]
+    completion = json.loads((reports / "completion.json").read_text())
+    return {c["id"]: c for c in completion["criteria"]}
+
+
+def test_url_mode_reads_no_repository_unless_one_is_named(tmp_path: Path) -> None:
+    """At --base-url the app's files are unknown: S-07 is NOT RUN (never a PASS on ours) until
+    --app-repo names its repository."""
+    unnamed = _url_mode_run(tmp_path / "a")["S-07"]
+    assert unnamed["status"] == "NOT RUN" and "needs repository" in unnamed["reason"], unnamed
+    assert "--app-repo" in unnamed["reason"]
+    named = _url_mode_run(tmp_path / "b", "--app-repo", str(REPO_ROOT))["S-07"]
+    assert named["status"] == "PASS", named

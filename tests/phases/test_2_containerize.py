@@ -109,10 +109,12 @@ def _check_image_contents(image_set: Images, name: str, evidence: Evidence) -> N
         assert not any(f == bad or f.startswith(bad + "/") for f in files), f"{bad} is in the image"
 
 
+@pytest.mark.needs("repository")
 def test_2_1_backend_dockerfile_is_multistage_and_hardened(evidence: Evidence) -> None:
     _check_dockerfile("backend", ("pyproject.toml", "uv.lock"), evidence)
 
 
+@pytest.mark.needs("repository")
 def test_2_2_backend_dockerignore_keeps_junk_out(settings: HarnessSettings, tmp_path: Path, evidence: Evidence) -> None:
     _check_ignore_file("backend", settings, tmp_path, evidence)
 
@@ -128,10 +130,12 @@ def test_2_4_backend_image_runs_healthy(deployment: Deployment, evidence: Eviden
     _check_runs(deployment, "backend", evidence)
 
 
+@pytest.mark.needs("repository")
 def test_2_5_frontend_dockerfile_is_multistage_and_hardened(evidence: Evidence) -> None:
     _check_dockerfile("frontend", ("package.json", "package-lock.json"), evidence)
 
 
+@pytest.mark.needs("repository")
 def test_2_6_frontend_dockerignore_keeps_junk_out(
     settings: HarnessSettings, tmp_path: Path, evidence: Evidence
 ) -> None:

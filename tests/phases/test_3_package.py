@@ -13,7 +13,7 @@ from fixtures import manifests
 from fixtures.evidence import Evidence
 from fixtures.helm import CHARTS, Helm, HelmUnavailable
 
-pytestmark = [pytest.mark.phase3, pytest.mark.mvp]
+pytestmark = [pytest.mark.phase3, pytest.mark.mvp, pytest.mark.needs("repository")]
 
 # The plan's deliverables checklist (7.4), chart by chart.
 CHECKLIST = {

@@ -9,7 +9,7 @@ import pytest
 from fixtures.evidence import Evidence
 from fixtures.settings import REPO_ROOT
 
-pytestmark = [pytest.mark.phase6, pytest.mark.mvp]
+pytestmark = [pytest.mark.phase6, pytest.mark.mvp, pytest.mark.needs("repository")]
 
 SCRIPTS = [
     "setup-minikube.sh",
