@@ -180,3 +180,9 @@ def test_url_mode_reads_no_repository_unless_one_is_named(tmp_path: Path) -> Non
     assert "--app-repo" in unnamed["reason"]
     named = _url_mode_run(tmp_path / "b", "--app-repo", str(REPO_ROOT))["S-07"]
     assert named["status"] == "PASS", named
+    # Another team's repository: these checks read only this one for now, so they do not run.
+    (tmp_path / "their-app").mkdir()
+    (tmp_path / "their-app" / "profile.yaml").write_text("name: theirs\n")
+    their_run = ("--app-repo", str(tmp_path / "their-app"), "--app", str(tmp_path / "their-app" / "profile.yaml"))
+    theirs = _url_mode_run(tmp_path / "c", *their_run)["S-07"]
+    assert theirs["status"] == "NOT RUN" and "read only this repository" in theirs["reason"], theirs
