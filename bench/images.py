@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fixtures import images  # noqa: E402
 from fixtures.proc import free_port  # noqa: E402
+from fixtures.settings import resolve  # noqa: E402
 from fixtures.targets import http_ok  # noqa: E402
 
 # The file each rebuild changes (a comment appended).
@@ -81,7 +82,7 @@ def main() -> None:
         sys.exit(f"bench: {problem}")
     base_args = images.base_build_args("auto")
     print(f"base images     {base_args or 'official defaults'}")
-    for name, spec in images.SPECS.items():
+    for name, spec in images.Images(resolve({}, environ={})).specs.items():
         tag = f"{spec.repository}:bench"
         if not args.skip_cold:
             cold = _build(spec, tag, spec.context, base_args, "--no-cache")

@@ -31,7 +31,7 @@ def _spec(tmp_path: Path) -> ImageSpec:
     (tmp_path / "docker" / "app").mkdir(parents=True)
     (tmp_path / "app").mkdir()
     (tmp_path / "docker" / "app" / ".dockerignore").write_text("*\n!src/\n")
-    return ImageSpec("app", "todo-app", tmp_path / "docker" / "app" / "Dockerfile", tmp_path / "app", ())
+    return ImageSpec("app", "todo-app", tmp_path / "docker" / "app" / "Dockerfile", tmp_path / "app")
 
 
 def test_a_differing_or_linked_ignore_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -43,6 +43,7 @@ def test_a_differing_or_linked_ignore_file_is_refused(tmp_path: Path, monkeypatc
     with pytest.raises(ImageError, match="cp docker/app/.dockerignore app/.dockerignore"):
         images.check_ignore_file(spec)  # differs
     (spec.context / ".dockerignore").unlink()
+    assert spec.ignore_file is not None
     (spec.context / ".dockerignore").symlink_to(spec.ignore_file)
     with pytest.raises(ImageError, match="not a link"):
         images.check_ignore_file(spec)

@@ -10,7 +10,7 @@ import pytest
 from fixtures import images
 from fixtures.cluster import image_listed
 from fixtures.evidence import Evidence
-from fixtures.images import SPECS, Images
+from fixtures.images import Images
 from fixtures.settings import HarnessSettings
 from fixtures.targets import ClusterTarget, Deployment
 
@@ -47,8 +47,8 @@ def _instructions(dockerfile: Path) -> list[tuple[str, str]]:
     return pairs
 
 
-def _check_dockerfile(name: str, lockfiles: tuple[str, ...], evidence: Evidence) -> None:
-    dockerfile = SPECS[name].dockerfile
+def _check_dockerfile(image_set: Images, name: str, lockfiles: tuple[str, ...], evidence: Evidence) -> None:
+    dockerfile = image_set.specs[name].dockerfile
     steps = _instructions(dockerfile)
     evidence.text(f"{dockerfile.name} ({name})", dockerfile.read_text())
     froms = [args for word, args in steps if word == "FROM"]
@@ -70,8 +70,10 @@ def _check_dockerfile(name: str, lockfiles: tuple[str, ...], evidence: Evidence)
     )
 
 
-def _check_ignore_file(name: str, settings: HarnessSettings, tmp_path: Path, evidence: Evidence) -> None:
-    spec = SPECS[name]
+def _check_ignore_file(
+    image_set: Images, name: str, settings: HarnessSettings, tmp_path: Path, evidence: Evidence
+) -> None:
+    spec = image_set.specs[name]
     images.check_ignore_file(spec)
     problem = images.daemon_problem()
     if problem:
@@ -110,13 +112,15 @@ def _check_image_contents(image_set: Images, name: str, evidence: Evidence) -> N
 
 
 @pytest.mark.needs("repository")
-def test_2_1_backend_dockerfile_is_multistage_and_hardened(evidence: Evidence) -> None:
-    _check_dockerfile("backend", ("pyproject.toml", "uv.lock"), evidence)
+def test_2_1_backend_dockerfile_is_multistage_and_hardened(image_set: Images, evidence: Evidence) -> None:
+    _check_dockerfile(image_set, "backend", ("pyproject.toml", "uv.lock"), evidence)
 
 
 @pytest.mark.needs("repository")
-def test_2_2_backend_dockerignore_keeps_junk_out(settings: HarnessSettings, tmp_path: Path, evidence: Evidence) -> None:
-    _check_ignore_file("backend", settings, tmp_path, evidence)
+def test_2_2_backend_dockerignore_keeps_junk_out(
+    image_set: Images, settings: HarnessSettings, tmp_path: Path, evidence: Evidence
+) -> None:
+    _check_ignore_file(image_set, "backend", settings, tmp_path, evidence)
 
 
 @pytest.mark.needs("docker")
@@ -131,15 +135,15 @@ def test_2_4_backend_image_runs_healthy(deployment: Deployment, evidence: Eviden
 
 
 @pytest.mark.needs("repository")
-def test_2_5_frontend_dockerfile_is_multistage_and_hardened(evidence: Evidence) -> None:
-    _check_dockerfile("frontend", ("package.json", "package-lock.json"), evidence)
+def test_2_5_frontend_dockerfile_is_multistage_and_hardened(image_set: Images, evidence: Evidence) -> None:
+    _check_dockerfile(image_set, "frontend", ("package.json", "package-lock.json"), evidence)
 
 
 @pytest.mark.needs("repository")
 def test_2_6_frontend_dockerignore_keeps_junk_out(
-    settings: HarnessSettings, tmp_path: Path, evidence: Evidence
+    image_set: Images, settings: HarnessSettings, tmp_path: Path, evidence: Evidence
 ) -> None:
-    _check_ignore_file("frontend", settings, tmp_path, evidence)
+    _check_ignore_file(image_set, "frontend", settings, tmp_path, evidence)
 
 
 @pytest.mark.needs("docker")
