@@ -13,14 +13,16 @@ import httpx
 import pytest
 
 from fixtures import images, proc, scripts
+from fixtures.api import Account, TodoApi
 from fixtures.evidence import Evidence
 from fixtures.kube import Kube
-from fixtures.targets import BACKEND_RELEASE, FRONTEND_RELEASE, SELECTORS, ClusterTarget, Deployment, http_ok
+from fixtures.profile import Profile
+from fixtures.targets import ClusterTarget, Deployment, http_ok
 
 
 @pytest.mark.criterion("S-06")
 def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
-    cluster_target: ClusterTarget, deployment: Deployment, evidence: Evidence, tmp_path: Path
+    cluster_target: ClusterTarget, deployment: Deployment, evidence: Evidence, tmp_path: Path, app_profile: Profile
 ) -> None:
     """Every deployment script run for real, in plan order, into a scratch namespace (see
     fixtures/scripts.py); the deployment they make must be reachable and pass the harness."""
@@ -38,7 +40,7 @@ def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
         reports_dir=tmp_path / "reports",
         local_bases=bool(images.base_build_args(settings.base_images)),
         image_registry=settings.image_registry,
-        backend_values=target.cluster.chart_values(),
+        backend_values={} if target.cluster.can_pull else target.release_of("backend").no_registry_set,
     )
     scratch.env_file.write_text("# S-06: the defaults (generated SECRET_KEY, in-cluster PostgreSQL, local agent)\n")
     kubeconfig = scripts.minified_kubeconfig(target.cluster.context, tmp_path / "kubeconfig")
@@ -48,7 +50,7 @@ def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
         "S-06 plan", {"namespace": namespace, "node_port": scratch.node_port, "steps": [s.argv for s in steps]}
     )
     results: list[scripts.StepResult] = []
-    account: dict[str, str] = {}
+    account = Account(f"s06-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(12))
     try:
         for step in steps:
             result = scripts.run_step(step, env)
@@ -61,19 +63,18 @@ def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
                 assert ran, f"scripts/{step.script} did not say which Helm it runs"
                 evidence.text(f"Helm that scripts/{step.script} ran", ran.group(1))
             if step.script == "deploy.sh":
-                backend = _check_scratch_deployment(target, kube, scratch, evidence)
-                if step.purpose == scripts.REDEPLOY_INSTALL:
-                    # The kept database, and the password it was made with: the account still logs in.
-                    login = httpx.post(f"{backend}/api/auth/login", json=account, timeout=15)
-                    evidence.text("log in after undeploy.sh + deploy.sh", f"{login.status_code} {login.text[:200]}")
-                    assert login.status_code == 200, f"an account made before the reinstall: {login.text[:300]}"
-                else:
-                    account = {
-                        "email": f"s06-{secrets.token_hex(4)}@example.com",
-                        "password": secrets.token_urlsafe(12),
-                    }
-                    made = httpx.post(f"{backend}/api/auth/register", json=account, timeout=15)
-                    assert made.status_code == 201, made.text
+                backend = _check_scratch_deployment(target, kube, scratch, evidence, app_profile)
+                api = TodoApi(backend, app_profile.api, evidence)
+                try:
+                    if step.purpose == scripts.REDEPLOY_INSTALL:
+                        # The kept database, and the password it was made with: the account still logs in.
+                        login = api.login(account)
+                        assert login.status_code == 200, f"an account made before the reinstall: {login.text[:300]}"
+                    else:
+                        made = api.register(account, name="S-06")
+                        assert made.status_code in (200, 201), made.text
+                finally:
+                    api.close()
             elif step.script == "validate.sh":
                 completion = json.loads((scratch.reports_dir / "completion.json").read_text())
                 evidence.json("validate.sh verdicts", {c["id"]: c["status"] for c in completion["criteria"]})
@@ -102,22 +103,27 @@ def _claim_scratch_namespace(kube: Kube, namespace: str) -> None:
 
 
 def _check_scratch_deployment(
-    target: ClusterTarget, kube: Kube, scratch: scripts.ScratchDeployment, evidence: Evidence
+    target: ClusterTarget, kube: Kube, scratch: scripts.ScratchDeployment, evidence: Evidence, app: Profile
 ) -> str:
-    """What deploy.sh promises: both releases' pods Ready, the frontend on its NodePort, /health 200.
-    Returns the backend's URL (a port-forward)."""
-    for selector in SELECTORS.values():
-        kube.wait_ready(selector, timeout=target.settings.startup_timeout)
-    frontend = target.cluster.service_url(scratch.namespace, FRONTEND_RELEASE, 3000, node_port=scratch.node_port)
-    backend = target.cluster.port_forward(scratch.namespace, BACKEND_RELEASE, 8000)
+    """What deploy.sh promises: the app's pods Ready, the frontend on its NodePort, the backend
+    healthy. Returns the backend's URL (a port-forward)."""
+    for image in ("backend", "frontend"):
+        target.wait_image_ready(image, timeout=target.settings.startup_timeout, kube=kube)
+    deploy, health_path, login_page = app.deploy, app.api.health.path, app.ui.pages.login
+    frontend = target.cluster.service_url(
+        scratch.namespace, deploy.frontend_service, deploy.frontend_port, node_port=scratch.node_port
+    )
+    backend = target.cluster.port_forward(scratch.namespace, deploy.backend_service, deploy.backend_port)
     proc.wait_for(
-        lambda: http_ok(f"{backend}/health"), name="the scripts' backend through its port-forward", timeout=60
+        lambda: http_ok(f"{backend}{health_path}"), name="the scripts' backend through its port-forward", timeout=60
     )
     # Ready pods are not yet a Service that routes: until the endpoints reach kube-proxy, a NodePort
     # refuses connections (seen once in CI, after undeploy.sh and deploy.sh again).
-    proc.wait_for(lambda: http_ok(f"{frontend}/login"), name="the scripts' frontend on its NodePort", timeout=60)
-    health = httpx.get(f"{backend}/health", timeout=10)
-    page = httpx.get(f"{frontend}/login", timeout=10)
-    evidence.json("scripts' deployment", {"frontend": frontend, "/health": health.json(), "/login": page.status_code})
+    proc.wait_for(lambda: http_ok(f"{frontend}{login_page}"), name="the scripts' frontend on its NodePort", timeout=60)
+    health = httpx.get(f"{backend}{health_path}", timeout=10)
+    page = httpx.get(f"{frontend}{login_page}", timeout=10)
+    evidence.json(
+        "scripts' deployment", {"frontend": frontend, health_path: health.json(), login_page: page.status_code}
+    )
     assert health.status_code == 200 and page.status_code == 200, (health.status_code, page.status_code)
     return backend

@@ -10,7 +10,7 @@ import pytest
 
 from fixtures import ai_stub, images
 from fixtures.api import TodoApi
-from fixtures.cluster import LocalCluster
+from fixtures.cluster import ExistingContext, LocalCluster
 from fixtures.profile import DEFAULT_PROFILE, load
 from fixtures.settings import REPO_ROOT, resolve
 from fixtures.targets.base import TargetError
@@ -106,8 +106,10 @@ def test_our_app_adds_a_task_from_chat_against_the_stub(tmp_path: Path, monkeypa
             target.teardown()
 
 
-def test_a_cluster_target_refuses_the_stub_it_cannot_reach(tmp_path: Path) -> None:
-    settings = resolve({"target": "local-cluster", "reports_dir": str(tmp_path), "ai_stub": True}, {})
-    target = ClusterTarget(settings, images.Images(settings), LocalCluster(tmp_path))
-    with pytest.raises(TargetError, match="--ai-stub serves the local and docker targets only"):
+def test_a_cluster_target_refuses_the_stub_its_pods_cannot_reach(tmp_path: Path) -> None:
+    settings = resolve({"target": "kube", "reports_dir": str(tmp_path), "ai_stub": True}, {})
+    target = ClusterTarget(settings, images.Images(settings), ExistingContext(tmp_path))
+    with pytest.raises(TargetError, match="--ai-stub cannot serve the kube target: its pods have no address"):
         target.deploy()
+    # The local cluster's pods reach this machine on their bridge's gateway: the stub listens there.
+    assert LocalCluster(tmp_path).pod_gateway() == "10.244.0.1"

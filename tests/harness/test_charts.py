@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from fixtures import manifests
-from fixtures.helm import CHARTS, Helm
+from fixtures.helm import Helm
+from tests.ours import CHARTS
 
 SECRET_KEY = "chart-test-secret-key-0123456789abcdef"
 

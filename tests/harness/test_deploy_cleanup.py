@@ -11,8 +11,9 @@ import pytest
 from fixtures import images, proc, scripts
 from fixtures.cluster import LocalCluster
 from fixtures.kube import Kube
+from fixtures.profile import Release
 from fixtures.settings import resolve
-from fixtures.targets.cluster import BACKEND_RELEASE, FRONTEND_RELEASE, ClusterTarget
+from fixtures.targets.cluster import ClusterTarget
 from fixtures.targets.local import LocalTarget
 from fixtures.targets.plugin import deploy_or_undo
 
@@ -68,16 +69,17 @@ def test_a_cluster_deploy_that_breaks_leaves_no_release_or_port_forward(
     real_install = target._install
     free = scripts.free_node_port(kube.used_node_ports())
 
-    def install(release: str, chart: Path, values: dict[str, Any]) -> None:
-        extra = {"service.nodePort": free} if release == FRONTEND_RELEASE else {}
-        real_install(release, chart, values | extra)
+    def install(release: Release, values: dict[str, Any], images_run: list[str]) -> None:
+        extra = {"service.nodePort": free} if "frontend" in release.images else {}
+        real_install(release, values | extra, images_run)
 
     monkeypatch.setattr(target, "_install", install)
     try:
         with pytest.raises(TimeoutError):
             deploy_or_undo(target, lambda: None)
-        assert target.record.created == [BACKEND_RELEASE, FRONTEND_RELEASE]
-        assert target._history(BACKEND_RELEASE) == [] and target._history(FRONTEND_RELEASE) == []
+        releases = [release.name for release in target.releases]
+        assert target.record.created == releases and len(releases) == 2
+        assert all(target._history(release) == [] for release in releases)
         assert forwards, "the injection came before the backend's port-forward started"
         assert not [p for p in forwards if p.running()], "a port-forward outlived the failed deploy"
     finally:

@@ -24,10 +24,11 @@ import pytest
 from fixtures import images, proc
 from fixtures.bundle import Bundle, collect_cluster
 from fixtures.diagnosis import Diagnosis, diagnose
-from fixtures.helm import CHARTS, Helm
+from fixtures.helm import Helm
 from fixtures.kube import Kube
 from fixtures.targets.base import Deployment
 from fixtures.targets.cluster import ClusterTarget
+from tests.ours import CHARTS
 
 pytestmark = [pytest.mark.needs("cluster"), pytest.mark.faults]
 

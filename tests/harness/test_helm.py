@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from fixtures import helm
+from tests.ours import CHARTS
 
 HISTORY = json.dumps(
     [
@@ -87,8 +88,8 @@ def test_without_helm_the_error_says_what_to_install(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(helm, "_sdk", lambda: None)
     client = helm.Helm()
     for action in (
-        lambda: client.template("todo-backend", helm.CHARTS["backend"]),
-        lambda: client.lint(helm.CHARTS["backend"]),
+        lambda: client.template("todo-backend", CHARTS["backend"]),
+        lambda: client.lint(CHARTS["backend"]),
     ):
         with pytest.raises(helm.HelmUnavailable, match=r"helm.sh/docs/intro/install.*uv sync --group charts"):
             action()
@@ -123,9 +124,9 @@ def test_rendered_files_become_one_manifest_stream() -> None:
 def test_without_the_cli_helms_library_lints_and_renders(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("fixtures.helm.shutil.which", lambda name: None)
     client = helm.Helm(namespace="elsewhere")
-    lint = client.lint(helm.CHARTS["frontend"])
+    lint = client.lint(CHARTS["frontend"])
     assert lint.ok and "helm-python-sdk" in lint.tool, lint
-    rendered = client.template("web", helm.CHARTS["frontend"], values={"service.nodePort": 30999})
+    rendered = client.template("web", CHARTS["frontend"], values={"service.nodePort": 30999})
     services = [o for o in rendered.objects if o["kind"] == "Service"]
     assert services and services[0]["spec"]["ports"][0]["nodePort"] == 30999
     assert {o["metadata"]["labels"]["app.kubernetes.io/instance"] for o in rendered.objects} == {"web"}
@@ -134,7 +135,7 @@ def test_without_the_cli_helms_library_lints_and_renders(monkeypatch: pytest.Mon
 def test_without_the_cli_bad_values_are_refused_by_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("fixtures.helm.shutil.which", lambda name: None)
     with pytest.raises(ValueError, match="nodePort"):
-        helm.Helm().template("web", helm.CHARTS["frontend"], values={"service.nodePort": "thirty"})
+        helm.Helm().template("web", CHARTS["frontend"], values={"service.nodePort": "thirty"})
 
 
 def test_a_key_twice_in_a_rendered_manifest_is_an_error() -> None:

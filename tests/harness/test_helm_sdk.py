@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from fixtures import helm_sdk, proc
-from fixtures.helm import CHARTS, HELM_SDK, Helm
+from fixtures.helm import HELM_SDK, Helm
 from fixtures.kube import Kube
+from tests.ours import CHARTS
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -106,7 +106,8 @@ def test_auto_takes_the_local_cluster_when_it_is_up_and_no_minikube_is(monkeypat
     assert isinstance(chosen, ClusterTarget) and chosen.kind == "local-cluster"
     assert chosen.cluster.context == "todo-local-cluster"
     # Its in-cluster PostgreSQL comes from the locally built image (no registry gives postgres:16-alpine).
-    assert chosen.backend_values("todo-backend:latest")["postgresql.image.repository"] == "local/postgres"
+    values = chosen.release_values(chosen.release_of("backend"), {"backend": "todo-backend:latest"})
+    assert values["postgresql.image.repository"] == "local/postgres"
 
 
 @pytest.mark.parametrize("url", ["sqlite:///tmp/todo.db", "mysql://u:p@h/db"])
@@ -119,7 +120,8 @@ def test_a_cluster_target_takes_a_postgresql_url() -> None:
     url = "postgresql://todo:pw@db.example:5432/todo?sslmode=require"
     chosen = select_target(resolve({"target": "kube", "database_url": url}, environ={}))
     assert isinstance(chosen, ClusterTarget)
-    assert chosen.backend_values("todo-backend:latest")["secrets.databaseUrl"] == url
+    values = chosen.release_values(chosen.release_of("backend"), {"backend": "todo-backend:latest"})
+    assert values["secrets.databaseUrl"] == url and values["image.tag"] == "latest"
 
 
 def test_node_modules_are_current_only_when_installed_after_the_package_files(tmp_path: Path) -> None:

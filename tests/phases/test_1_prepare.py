@@ -10,7 +10,7 @@ from fixtures import images, proc
 from fixtures.evidence import Evidence
 from fixtures.helm import INSTALL_HINT, major_version
 from fixtures.settings import REPO_ROOT, HarnessSettings
-from fixtures.targets import SELECTORS, ClusterTarget, Deployment
+from fixtures.targets import ClusterTarget, Deployment
 
 # Phase steps are part of every tier's run: the criteria rest on them (see README, "Phases").
 pytestmark = [pytest.mark.phase1, pytest.mark.mvp]
@@ -100,5 +100,5 @@ def test_1_7_namespace_exists(
     evidence.text(f"namespace {settings.namespace}", f"phase {namespace.status.phase}")
     assert namespace.status.phase == "Active", f"namespace {settings.namespace} is {namespace.status.phase}"
     # The app went there, not into a namespace of its own making.
-    for release, selector in SELECTORS.items():
-        assert kube.pods(selector), f"no pod of {release} in namespace {settings.namespace}"
+    for image in ("backend", "frontend"):
+        assert cluster_target.pods_of(image), f"no pod runs the {image} image in namespace {settings.namespace}"

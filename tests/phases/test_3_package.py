@@ -11,7 +11,8 @@ import yaml
 
 from fixtures import manifests
 from fixtures.evidence import Evidence
-from fixtures.helm import CHARTS, Helm, HelmUnavailable
+from fixtures.helm import Helm, HelmUnavailable
+from tests.ours import CHARTS
 
 pytestmark = [pytest.mark.phase3, pytest.mark.mvp, pytest.mark.needs("repository")]
 

@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from fixtures.evidence import Evidence
-from fixtures.helm import CHARTS
+from fixtures.profile import Profile
 from fixtures.settings import REPO_ROOT
-from fixtures.targets import BACKEND_RELEASE, FRONTEND_RELEASE, SELECTORS, ClusterTarget, Deployment
+from fixtures.targets import ClusterTarget, Deployment
 
 pytestmark = [pytest.mark.phase4, pytest.mark.mvp]
 
@@ -35,77 +35,83 @@ def test_4_1_secrets_file_from_env(tmp_path: Path, evidence: Evidence) -> None:
         assert ignored.returncode == 0, f"{secret_path} must be ignored by git (plan risk R-10)"
 
 
-CHART_OF = {BACKEND_RELEASE: "backend", FRONTEND_RELEASE: "frontend"}
-
-
-def _install_ok(cluster: ClusterTarget, release: str, evidence: Evidence) -> None:
-    # How the session got it: installed now, or an existing release (scripts/deploy.sh) used as it is.
-    evidence.json(f"helm upgrade --install {release}", {"outcome": cluster.record.installs.get(release, "")})
-    history = cluster.helm.history(release)
-    evidence.json(f"helm history {release} ({cluster.helm.tool})", [r.__dict__ for r in history])
-    assert history and history[-1].status == "deployed", f"{release}: {history[-1:] or 'no release'}"
-    # The release runs this repository's chart, not an older or another one.
-    chart = yaml.safe_load((CHARTS[CHART_OF[release]] / "Chart.yaml").read_text())
+def _install_ok(cluster: ClusterTarget, image: str, evidence: Evidence) -> None:
+    """The release that runs `image` is deployed, from the app's own chart (an umbrella chart: one release)."""
+    release = cluster.release_of(image)
+    # How the session got it: installed now, or an existing release (deployed by its scripts) used as it is.
+    evidence.json(f"helm upgrade --install {release.name}", {"outcome": cluster.record.installs.get(release.name, "")})
+    history = cluster.helm.history(release.name)
+    evidence.json(f"helm history {release.name} ({cluster.helm.tool})", [r.__dict__ for r in history])
+    assert history and history[-1].status == "deployed", f"{release.name}: {history[-1:] or 'no release'}"
+    # The release runs the app repository's chart, not an older or another one.
+    chart = yaml.safe_load((cluster.chart_of(release) / "Chart.yaml").read_text())
     assert history[-1].chart == f"{chart['name']}-{chart['version']}", history[-1]
 
 
-def _pods_running(cluster: ClusterTarget, release: str, evidence: Evidence) -> None:
-    pods = cluster.kube.describe(SELECTORS[release])
-    evidence.json(f"kubectl get pods ({release})", pods)
-    assert pods, f"no pods for {release}"
+def _pods_running(cluster: ClusterTarget, image: str, evidence: Evidence) -> None:
+    pods = cluster.describe_image_pods(image)
+    evidence.json(f"kubectl get pods (running the {image} image)", pods)
+    assert pods, f"no pods run the {image} image"
     for pod in pods:
-        assert pod["phase"] == "Running" and pod["ready"] == "1/1", pod
+        ready, _, total = pod["ready"].partition("/")
+        assert pod["phase"] == "Running" and ready == total, pod
 
 
 @pytest.mark.criterion("C-04")
 def test_4_2_c04_backend_chart_deploys(
     cluster_target: ClusterTarget, deployment: Deployment, evidence: Evidence
 ) -> None:
-    _install_ok(cluster_target, BACKEND_RELEASE, evidence)
+    _install_ok(cluster_target, "backend", evidence)
 
 
 @pytest.mark.criterion("C-06")
 def test_4_3_c06_backend_pods_running(
     cluster_target: ClusterTarget, deployment: Deployment, evidence: Evidence
 ) -> None:
-    _pods_running(cluster_target, BACKEND_RELEASE, evidence)
+    _pods_running(cluster_target, "backend", evidence)
 
 
 @pytest.mark.needs("cluster")
 def test_4_4_backend_health_from_inside_the_cluster(
-    cluster_target: ClusterTarget, deployment: Deployment, evidence: Evidence
+    cluster_target: ClusterTarget, deployment: Deployment, evidence: Evidence, app_profile: Profile
 ) -> None:
-    pod = cluster_target.kube.pods(SELECTORS[BACKEND_RELEASE])[0]["metadata"]["name"]
-    code = "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:8000/health').status)"
-    output = cluster_target.kube.exec(pod, ["python3", "-c", code], container="api")
-    evidence.text(f"kubectl exec {pod} -- GET /health", output)
+    pod = cluster_target.pods_of("backend")[0]
+    container = cluster_target.container_of(pod, "backend")
+    spec = next(c for c in pod["spec"]["containers"] if c["name"] == container)
+    port = (spec.get("ports") or [{}])[0].get("containerPort", app_profile.deploy.backend_port)
+    url = f"http://127.0.0.1:{port}{app_profile.api.health.path}"
+    code = f"import urllib.request; print(urllib.request.urlopen({url!r}).status)"
+    name = pod["metadata"]["name"]
+    output = cluster_target.kube.exec(name, ["python3", "-c", code], container=container)
+    evidence.text(f"kubectl exec {name} -- GET {url}", output)
     assert output.strip() == "200"
     # And through its Service, from another pod: the chart's `helm test` hook (fails the run if it fails).
-    helm = cluster_target.helm
-    evidence.text(f"helm test {BACKEND_RELEASE} ({helm.tool})", helm.test(BACKEND_RELEASE))
+    helm, release = cluster_target.helm, cluster_target.release_of("backend").name
+    evidence.text(f"helm test {release} ({helm.tool})", helm.test(release))
 
 
 @pytest.mark.criterion("C-05")
 def test_4_5_c05_frontend_chart_deploys(
     cluster_target: ClusterTarget, deployment: Deployment, evidence: Evidence
 ) -> None:
-    _install_ok(cluster_target, FRONTEND_RELEASE, evidence)
+    _install_ok(cluster_target, "frontend", evidence)
 
 
 @pytest.mark.criterion("C-07")
 def test_4_6_c07_frontend_pods_running(
     cluster_target: ClusterTarget, deployment: Deployment, evidence: Evidence
 ) -> None:
-    _pods_running(cluster_target, FRONTEND_RELEASE, evidence)
+    _pods_running(cluster_target, "frontend", evidence)
 
 
 @pytest.mark.needs("cluster")
 def test_4_7_and_4_8_frontend_exposed_and_loads(
-    cluster_target: ClusterTarget, base_url: str, evidence: Evidence
+    cluster_target: ClusterTarget, base_url: str, evidence: Evidence, app_profile: Profile
 ) -> None:
-    response = httpx.get(f"{base_url}/login", timeout=15)
-    evidence.text(f"GET {base_url}/login", f"{response.status_code}")
-    assert response.status_code == 200 and "Log in" in response.text
+    login = app_profile.ui.pages.login
+    response = httpx.get(f"{base_url}{login}", timeout=15)
+    evidence.text(f"GET {base_url}{login}", f"{response.status_code}")
+    assert response.status_code == 200 and "<form" in response.text.lower()
     # And from inside the cluster, through its Service: the chart's `helm test` hook.
-    helm = cluster_target.helm
-    evidence.text(f"helm test {FRONTEND_RELEASE} ({helm.tool})", helm.test(FRONTEND_RELEASE))
+    helm, release = cluster_target.helm, cluster_target.release_of("frontend").name
+    evidence.text(f"helm test {release} ({helm.tool})", helm.test(release))
