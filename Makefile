@@ -17,7 +17,7 @@ TEST_REPORTS ?= $(or $(TMPDIR),/tmp)/todo-harness-make-test
 PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12))
 
 .PHONY: help setup backend harness frontend lint test test-backend test-backend-py312 test-harness \
-	test-acceptance test-docker test-package test-cluster kubernetes images base-images serve mvp bench bench-images bench-list bench-login bench-body
+	test-acceptance test-docker test-example-docker test-package test-cluster kubernetes images base-images serve mvp bench bench-images bench-list bench-login bench-body
 
 help: ## list the targets
 	@sed -n '2,4p' Makefile
@@ -82,6 +82,16 @@ test: lint test-backend test-harness test-acceptance test-package ## the whole s
 test-docker: setup ## every criterion the docker target can check, as a gate
 	.venv/bin/pytest tests/acceptance tests/phases --target docker --gate -m "not needs_cluster" -k "not test_n01" $(ARGS)
 
+# The second reference app (examples/tidy-todo, profile apps/tidy-todo.yaml): an app unlike ours that the
+# harness judges from its profile alone, with the offline OpenAI-compatible stub for its assistant.
+# Its gates select the criteria (C-01..C-14, S-01..S-05), not our repository's phase steps.
+EXAMPLE := --app apps/tidy-todo.yaml --app-repo examples/tidy-todo --ai-stub
+EXAMPLE_CLUSTER_GATE := (mvp or should) and criterion and not needs_repository
+test-example-docker: setup ## the second reference app's criteria on the docker target (C-01, C-02, C-08..C-14), as a gate
+	.venv/bin/pytest tests/acceptance --target docker --gate $(EXAMPLE) \
+		-m "mvp and criterion and not needs_cluster and not needs_repository" \
+		--reports-dir=$(TEST_REPORTS)/example-docker $(ARGS)
+
 # todo-backend:latest and todo-frontend:latest from the official bases (see scripts/build-images.sh).
 images: ## build todo-backend and todo-frontend (scripts/build-images.sh)
 	scripts/build-images.sh
@@ -109,7 +119,10 @@ test-cluster: setup kubernetes ## a real single-node Kubernetes up, every cluste
 	if scripts/dev/local-cluster.sh status >/dev/null 2>&1; then started=0; else started=1; \
 		scripts/dev/local-cluster.sh up || { scripts/dev/local-cluster.sh down; exit 1; }; fi; \
 	trap '[ $$started = 0 ] || scripts/dev/local-cluster.sh down' EXIT; \
-	.venv/bin/pytest -m "$(CLUSTER_GATE)" --target local-cluster --gate $(ARGS)
+	.venv/bin/pytest -m "$(CLUSTER_GATE)" --target local-cluster --gate $(ARGS) && \
+	echo "== the second reference app (examples/tidy-todo) on the same cluster: C-01..C-14, S-01..S-05" && \
+	.venv/bin/pytest -m "$(EXAMPLE_CLUSTER_GATE)" --target local-cluster --gate $(EXAMPLE) \
+		--reports-dir=$(TEST_REPORTS)/example-cluster $(ARGS)
 
 # The backend alone, for a try-out on http://127.0.0.1:8000 (SQLite file backend/todo.db).
 serve: backend ## the backend alone on http://127.0.0.1:8000

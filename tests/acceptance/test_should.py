@@ -41,6 +41,7 @@ def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
         local_bases=bool(images.base_build_args(settings.base_images)),
         image_registry=settings.image_registry,
         backend_values={} if target.cluster.can_pull else target.release_of("backend").no_registry_set,
+        repositories={name: spec.repository for name, spec in target.images.specs.items()},
     )
     scratch.env_file.write_text("# S-06: the defaults (generated SECRET_KEY, in-cluster PostgreSQL, local agent)\n")
     kubeconfig = scripts.minified_kubeconfig(target.cluster.context, tmp_path / "kubeconfig")

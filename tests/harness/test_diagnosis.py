@@ -97,7 +97,7 @@ CASES: list[tuple[str, Symptoms, str, str]] = [
         "readiness probe failing",
         Symptoms(events=[_event("Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 404")]),
         "R-08",
-        "/livez",
+        "health and liveness paths",
     ),
     (
         "NodePort out of range",
@@ -166,7 +166,7 @@ CASES: list[tuple[str, Symptoms, str, str]] = [
             }
         ),
         "R-03",
-        "BACKEND_URL",
+        "backend URL",
     ),
     (
         "backend Service without endpoints",
@@ -266,7 +266,7 @@ def test_a_bundle_holds_the_harness_s_last_api_exchanges(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
-    ("target", "words"), [("minikube", "frontend chart's backendUrl"), ("local", "where the frontend runs")]
+    ("target", "words"), [("minikube", "the frontend's backend URL to the backend Service"), ("local", "where the frontend runs")]
 )
 def test_the_r03_remedy_speaks_of_where_the_app_runs(target: str, words: str) -> None:
     probes = {

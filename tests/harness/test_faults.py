@@ -266,7 +266,7 @@ def _diagnosed(lab: Lab, name: str, rule: str, probe: str = "", failure: str = "
         if probe:
             from fixtures.bundle import probe_http
 
-            probe_http(bundle, lab.folder, probe, "http://127.0.0.1:1")
+            probe_http(bundle, lab.folder, probe, "http://127.0.0.1:1", ("/api/tasks", "/health"))
         bundle.symptoms.failure = failure
         found = diagnose(bundle.symptoms)
         match = next((d for d in found if d.rule == rule), None)

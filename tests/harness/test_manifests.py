@@ -76,10 +76,10 @@ def test_node_port() -> None:
         "metadata": {"name": "web"},
         "spec": {"type": "NodePort", "ports": [{"port": 3000, "nodePort": 30080}]},
     }
-    assert manifests.node_port_problems([service]) == []
+    assert manifests.node_port_problems([service], 30080) == []
     service["spec"]["ports"][0]["nodePort"] = 31000
-    assert manifests.node_port_problems([service]) == ["NodePort Services expose [31000], not 30080"]
-    assert manifests.node_port_problems([]) == ["no NodePort Service"]
+    assert manifests.node_port_problems([service], 30080) == ["NodePort Services expose [31000], not 30080"]
+    assert manifests.node_port_problems([], 30080) == ["no NodePort Service"]
 
 
 def test_configmaps_hold_no_secrets() -> None:

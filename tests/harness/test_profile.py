@@ -1,6 +1,9 @@
 """App profiles (fixtures/profile.py): ours loads and is short; a mistake is refused before
 anything is deployed, naming the file and the key; JSON paths find what real apps answer with."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -67,3 +70,57 @@ def test_no_json_path_present_is_a_key_error_naming_them() -> None:
 def test_the_commit_of_a_folder_that_is_no_repository_says_so(tmp_path: Path) -> None:
     assert profile.commit_of(tmp_path) == "not a git repository"
     assert len(profile.commit_of(REPO_ROOT).split("+")[0]) == 12
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("name: team\nui: {colour: blue}\n", "ui.colour: Extra inputs are not permitted"),
+        ("name: team\ndeploy: {backend_port: eighty}\n", "deploy.backend_port: Input should be a valid integer"),
+        ("name: team\ndeploy: {releases: [{name: web, chart: charts/web}]}\n", "deploy.releases.0.chart: charts/web"),
+    ],
+)
+def test_a_profile_mistake_stops_the_session_before_anything_is_built(
+    tmp_path: Path, text: str, complaint: str
+) -> None:
+    bad = tmp_path / "team.yaml"
+    bad.write_text(text)
+    argv = [sys.executable, "-m", "pytest", "tests/acceptance", "--target", "docker", "-p", "no:cacheprovider"]
+    argv += ["--app", str(bad), "--app-repo", str(tmp_path), "--reports-dir", str(tmp_path / "reports")]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TODO_HARNESS_", "PYTEST_"))}
+    done = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 4, done.stdout[-2000:] + done.stderr[-2000:]  # pytest's usage error
+    assert f"{bad}: " in done.stderr and complaint in done.stderr, done.stderr
+    assert not (tmp_path / "reports" / "logs").exists()  # nothing was built or started
+
+
+# What only our app's profile may name: its routes, labels, chart paths and values keys.
+OURS = profile.load(profile.DEFAULT_PROFILE, REPO_ROOT)
+OUR_NAMES = {
+    *(path for _key, path in profile.repo_paths(OURS) if "/" in path),  # Dockerfiles, charts
+    *(release.name for release in OURS.deploy.releases),
+    *(key for release in OURS.deploy.releases for key in (*release.set, *release.from_env.values())),
+    *(key for release in OURS.deploy.releases for key in release.no_registry_set),
+    OURS.ui.session_cookie or "",
+    (OURS.ui.after_register or "").split("{")[0].strip(),
+    # Routes and labels of our app that the harness once had written in (now in its profile's defaults).
+    "/api/auth/",
+    "/api/tasks",
+    "/api/chat",
+    "/healthz",
+    "helm-charts/",
+    "Create your account",
+    '"Log in"',
+    "My tasks",
+    "Add a task",
+    "[data-role=error]",
+} - {""}
+
+
+def test_the_harness_names_nothing_of_our_app_outside_its_profile() -> None:
+    found = []
+    for path in sorted([*(REPO_ROOT / "fixtures").rglob("*.py"), *(REPO_ROOT / "tests" / "acceptance").glob("*.py")]):
+        text = path.read_text()
+        found += [f"{path.relative_to(REPO_ROOT)}: {name}" for name in sorted(OUR_NAMES) if name in text]
+    assert not found, "\n".join(found)
+    assert len(OUR_NAMES) > 15, OUR_NAMES  # the list is real: paths, releases, values keys, routes, labels

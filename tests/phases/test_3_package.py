@@ -129,7 +129,7 @@ def test_3_18_charts_render_valid_hardened_manifests(evidence: Evidence) -> None
         database = obj.get("metadata", {}).get("labels", {}).get("app.kubernetes.io/component") == "database"
         problems += manifests.workload_problems(obj, read_only_root=not database)
         problems += manifests.checksum_problems(obj)
-    problems += manifests.node_port_problems(rendered)
+    problems += manifests.node_port_problems(rendered, 30080)  # the plan's (C-09: localhost:30080)
     problems += manifests.configmap_secret_problems(rendered, SECRET_VALUES.values())
     problems += manifests.label_problems(rendered)
     evidence.json(
