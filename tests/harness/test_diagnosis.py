@@ -266,7 +266,7 @@ def test_a_bundle_holds_the_harness_s_last_api_exchanges(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
-    ("target", "words"), [("minikube", "the frontend's backend URL to the backend Service"), ("local", "where the frontend runs")]
+    ("target", "words"), [("minikube", "backend URL to the backend Service"), ("local", "where the frontend runs")]
 )
 def test_the_r03_remedy_speaks_of_where_the_app_runs(target: str, words: str) -> None:
     probes = {

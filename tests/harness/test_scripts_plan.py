@@ -18,6 +18,7 @@ def scratch(kind: str, **extra: object) -> scripts.ScratchDeployment:
         "node_port": 30081,
         "env_file": Path("/tmp/s06/.env"),
         "reports_dir": Path("/tmp/s06/reports"),
+        "repositories": {"backend": "todo-backend", "frontend": "todo-frontend"},
     }
     values.update(extra)
     return scripts.ScratchDeployment(**values)  # type: ignore[arg-type]
