@@ -84,12 +84,13 @@ test-docker: setup ## every criterion the docker target can check, as a gate
 
 # The second reference app (examples/tidy-todo, profile apps/tidy-todo.yaml): an app unlike ours that the
 # harness judges from its profile alone, with the offline OpenAI-compatible stub for its assistant.
-# Its gates select the criteria (C-01..C-14, S-01..S-05), not our repository's phase steps.
+# Its gates select the criteria (C-01..C-14, S-01..S-05 and S-07, its guides), not the phase steps
+# that know only our own app's conventions (needs_own_app).
 EXAMPLE := --app apps/tidy-todo.yaml --app-repo examples/tidy-todo --ai-stub
-EXAMPLE_CLUSTER_GATE := (mvp or should) and criterion and not needs_repository
+EXAMPLE_CLUSTER_GATE := (mvp or should) and criterion and not needs_own_app
 test-example-docker: setup ## the second reference app's criteria on the docker target (C-01, C-02, C-08..C-14), as a gate
 	.venv/bin/pytest tests/acceptance --target docker --gate $(EXAMPLE) \
-		-m "mvp and criterion and not needs_cluster and not needs_repository" \
+		-m "mvp and criterion and not needs_cluster and not needs_own_app" \
 		--reports-dir=$(TEST_REPORTS)/example-docker $(ARGS)
 
 # todo-backend:latest and todo-frontend:latest from the official bases (see scripts/build-images.sh).
@@ -120,7 +121,7 @@ test-cluster: setup kubernetes ## a real single-node Kubernetes up, every cluste
 		scripts/dev/local-cluster.sh up || { scripts/dev/local-cluster.sh down; exit 1; }; fi; \
 	trap '[ $$started = 0 ] || scripts/dev/local-cluster.sh down' EXIT; \
 	.venv/bin/pytest -m "$(CLUSTER_GATE)" --target local-cluster --gate $(ARGS) && \
-	echo "== the second reference app (examples/tidy-todo) on the same cluster: C-01..C-14, S-01..S-05" && \
+	echo "== the second reference app (examples/tidy-todo) on the same cluster: C-01..C-14, S-01..S-05, S-07" && \
 	.venv/bin/pytest -m "$(EXAMPLE_CLUSTER_GATE)" --target local-cluster --gate $(EXAMPLE) \
 		--reports-dir=$(TEST_REPORTS)/example-cluster $(ARGS)
 

@@ -1,6 +1,10 @@
-"""The README's map of the harness names every module of fixtures/, and nothing else."""
+"""This repository's own docs and scripts: the README's map of the harness names every module of
+fixtures/ and nothing else; the guides cover what they promise beyond the plan; the scripts speak alike."""
 
 import re
+import subprocess
+
+import pytest
 
 from fixtures.settings import REPO_ROOT
 
@@ -25,3 +29,47 @@ def test_the_readme_lists_every_harness_module() -> None:
     top, targets = _readme_modules()
     assert top == _modules("fixtures"), "README's fixtures/ line and the folder differ"
     assert targets == _modules("fixtures/targets"), "README's targets/ line and the folder differ"
+
+
+# Beyond the plan's phrases (S-07 checks those in any app's guides, apps/defaults.yaml `docs`):
+# what this repository's own guides promise their readers.
+OUR_GUIDES = {
+    "docs/DEPLOYMENT-GUIDE.md": [
+        "Prerequisites",
+        "setup-minikube.sh",
+        "build-images.sh",
+        "deploy.sh",
+        "validate.sh",
+        "30080",
+        ".env",
+    ],
+    "docs/TROUBLESHOOTING.md": ["Pending", "minikube service", "SECRET_KEY"],
+    "docs/AI-TOOLS-GUIDE.md": ["fallback"],
+    "README.md": ["make mvp", "make test", "report.html", "completion.json", "apps/tidy-todo.yaml"],
+}
+# Every script of ours, the plan's five and our own two, speaks the same way.
+OUR_SCRIPTS = [
+    "setup-minikube.sh",
+    "build-images.sh",
+    "build-base-images.sh",
+    "deploy.sh",
+    "undeploy.sh",
+    "validate.sh",
+    "dev/local-cluster.sh",
+]
+
+
+@pytest.mark.parametrize("doc", OUR_GUIDES)
+def test_our_guides_cover_what_they_promise(doc: str) -> None:
+    text = (REPO_ROOT / doc).read_text()
+    missing = [phrase for phrase in OUR_GUIDES[doc] if phrase not in text]
+    assert not missing, f"{doc} does not cover {missing}"
+
+
+@pytest.mark.parametrize("script", OUR_SCRIPTS)
+def test_our_scripts_explain_themselves_and_name_a_bad_argument(script: str) -> None:
+    path = REPO_ROOT / "scripts" / script
+    done = subprocess.run([str(path), "--help"], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and done.stdout.startswith("usage: scripts/"), done.stderr
+    wrong = subprocess.run([str(path), "--no-such-flag"], capture_output=True, text=True, timeout=30)
+    assert wrong.returncode != 0 and "unknown argument" in wrong.stderr

@@ -162,14 +162,14 @@ def test_a_steps_needs_marker_follows_what_it_needs(tmp_path: Path) -> None:
     assert "test_3_1_to_3_8_backend_chart_files" in without and "test_3_1_to_3_8_backend_chart_files" not in only
 
 
-def _url_mode_run(tmp_path: Path, *extra: str) -> dict[str, dict[str, str]]:
+def _url_mode_run(tmp_path: Path, *extra: str, exit_codes: tuple[int, ...] = (0, 5)) -> dict[str, dict[str, str]]:
     """S-07 and the phase 6 steps in URL mode (nothing is deployed; the base URL never answers)."""
     reports = tmp_path / "reports"
     argv = [sys.executable, "-m", "pytest", "tests/phases/test_6_document.py", "-p", "no:cacheprovider"]
     argv += ["--base-url", "http://127.0.0.1:9", "--reports-dir", str(reports), "-o", "addopts=", *extra]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TODO_HARNESS_", "PYTEST_"))}
     done = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode in (0, 5), done.stdout[-2000:] + done.stderr[-2000:]
+    assert done.returncode in exit_codes, done.stdout[-2000:] + done.stderr[-2000:]
     completion = json.loads((reports / "completion.json").read_text())
     return {c["id"]: c for c in completion["criteria"]}
 
@@ -182,9 +182,9 @@ def test_url_mode_reads_no_repository_unless_one_is_named(tmp_path: Path) -> Non
     assert "--app-repo" in unnamed["reason"]
     named = _url_mode_run(tmp_path / "b", "--app-repo", str(REPO_ROOT))["S-07"]
     assert named["status"] == "PASS", named
-    # Another team's repository: these checks read only this one for now, so they do not run.
+    # Another team's repository: S-07 reads its guides, never ours (it has none: FAIL, naming the file).
     (tmp_path / "their-app").mkdir()
     (tmp_path / "their-app" / "profile.yaml").write_text("name: theirs\n")
     their_run = ("--app-repo", str(tmp_path / "their-app"), "--app", str(tmp_path / "their-app" / "profile.yaml"))
-    theirs = _url_mode_run(tmp_path / "c", *their_run)["S-07"]
-    assert theirs["status"] == "NOT RUN" and "read only this repository" in theirs["reason"], theirs
+    theirs = _url_mode_run(tmp_path / "c", *their_run, exit_codes=(1,))["S-07"]
+    assert theirs["status"] == "FAIL" and f"is missing from {tmp_path / 'their-app'}" in theirs["reason"], theirs

@@ -65,7 +65,7 @@ def test_1_5_helm_is_installed(cluster_target: ClusterTarget, evidence: Evidence
     assert major_version(helm.version) in (3, 4), f"Helm 3 or 4 is needed, found {helm.version!r}"
 
 
-@pytest.mark.needs("repository")
+@pytest.mark.needs("own_app")
 def test_1_6_ai_tools_inventory(evidence: Evidence) -> None:
     """Which of the plan's AI tools are here. They are optional (plan risk R-05): an absent tool is
     no failure, but each one must have its fallback commands in docs/AI-TOOLS-GUIDE.md."""

@@ -111,12 +111,12 @@ def _check_image_contents(image_set: Images, name: str, evidence: Evidence) -> N
         assert not any(f == bad or f.startswith(bad + "/") for f in files), f"{bad} is in the image"
 
 
-@pytest.mark.needs("repository")
+@pytest.mark.needs("own_app")
 def test_2_1_backend_dockerfile_is_multistage_and_hardened(image_set: Images, evidence: Evidence) -> None:
     _check_dockerfile(image_set, "backend", ("pyproject.toml", "uv.lock"), evidence)
 
 
-@pytest.mark.needs("repository")
+@pytest.mark.needs("own_app")
 def test_2_2_backend_dockerignore_keeps_junk_out(
     image_set: Images, settings: HarnessSettings, tmp_path: Path, evidence: Evidence
 ) -> None:
@@ -134,12 +134,12 @@ def test_2_4_backend_image_runs_healthy(deployment: Deployment, evidence: Eviden
     _check_runs(deployment, "backend", evidence)
 
 
-@pytest.mark.needs("repository")
+@pytest.mark.needs("own_app")
 def test_2_5_frontend_dockerfile_is_multistage_and_hardened(image_set: Images, evidence: Evidence) -> None:
     _check_dockerfile(image_set, "frontend", ("package.json", "package-lock.json"), evidence)
 
 
-@pytest.mark.needs("repository")
+@pytest.mark.needs("own_app")
 def test_2_6_frontend_dockerignore_keeps_junk_out(
     image_set: Images, settings: HarnessSettings, tmp_path: Path, evidence: Evidence
 ) -> None:

@@ -17,7 +17,7 @@ from fixtures.targets import ClusterTarget, Deployment
 pytestmark = [pytest.mark.phase4, pytest.mark.mvp]
 
 
-@pytest.mark.needs("repository")
+@pytest.mark.needs("own_app")
 def test_4_1_secrets_file_from_env(tmp_path: Path, evidence: Evidence) -> None:
     env = tmp_path / ".env"
     env.write_text((REPO_ROOT / ".env.example").read_text() + "SECRET_KEY=from-env-file-0123456789\n")
