@@ -42,6 +42,8 @@ def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
         image_registry=settings.image_registry,
         backend_values={} if target.cluster.can_pull else target.release_of("backend").no_registry_set,
         repositories={name: spec.repository for name, spec in target.images.specs.items()},
+        repository_keys={image: _repository_key(target, image) for image in ("backend", "frontend")},
+        node_port_key=app_profile.deploy.node_port_key,
     )
     scratch.env_file.write_text("# S-06: the defaults (generated SECRET_KEY, in-cluster PostgreSQL, local agent)\n")
     kubeconfig = scripts.minified_kubeconfig(target.cluster.context, tmp_path / "kubeconfig")
@@ -86,6 +88,12 @@ def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
         evidence.json("S-06 script runs", [r.summary() for r in results])
         if not settings.keep and kube.namespace_exists():
             scripts.run_step(scripts.ScriptStep("undeploy.sh", ("--purge",), "clean up after a failure"), env)
+
+
+def _repository_key(target: ClusterTarget, image: str) -> str:
+    """The values key that takes the image's repository, in the release that runs it."""
+    keys = target.release_of(image).image_values(image, "<repository>", "<tag>")
+    return next(key for key, value in keys.items() if value == "<repository>")
 
 
 SCRATCH_LABEL = ("todo-harness/scratch", "s06")

@@ -19,6 +19,8 @@ def scratch(kind: str, **extra: object) -> scripts.ScratchDeployment:
         "env_file": Path("/tmp/s06/.env"),
         "reports_dir": Path("/tmp/s06/reports"),
         "repositories": {"backend": "todo-backend", "frontend": "todo-frontend"},
+        "repository_keys": {"backend": "image.repository", "frontend": "image.repository"},
+        "node_port_key": "service.nodePort",
     }
     values.update(extra)
     return scripts.ScratchDeployment(**values)  # type: ignore[arg-type]
