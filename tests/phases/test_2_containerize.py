@@ -1,5 +1,6 @@
 """Plan phase 2, CONTAINERIZE: steps 2.1 to 2.9, in plan order."""
 
+import fnmatch
 import re
 import shutil
 from pathlib import Path
@@ -11,8 +12,9 @@ from fixtures import images
 from fixtures.cluster import image_listed
 from fixtures.evidence import Evidence
 from fixtures.images import Images
+from fixtures.profile import Profile
 from fixtures.settings import HarnessSettings
-from fixtures.targets import ClusterTarget, Deployment
+from fixtures.targets import ClusterTarget, Deployment, Target
 
 pytestmark = [pytest.mark.phase2, pytest.mark.mvp]
 
@@ -29,10 +31,17 @@ FORBIDDEN = {
 }
 # Folders that must not appear at all (not even empty).
 FORBIDDEN_TOP_LEVEL = {".git", ".venv", "venv", "node_modules", "tests", ".next"}
+# This repository's own app: files its images cannot do without (beyond what the Dockerfiles COPY).
 NEEDED = {
     "backend": ["pyproject.toml", "uv.lock", "alembic.ini", "app/main.py", "migrations/env.py"],
     "frontend": ["package.json", "package-lock.json", "next.config.ts", "app/layout.tsx", "lib/api.ts"],
 }
+# Dependency manifests: copied (and installed) before any source, so that a change to the sources
+# keeps the dependency layer.
+DEPENDENCY_FILE = re.compile(
+    r"(^|/)(pyproject\.toml|uv\.lock|poetry\.lock|requirements[\w.-]*\.txt|Pipfile(\.lock)?"
+    r"|package(-lock)?\.json|pnpm-lock\.yaml|yarn\.lock|go\.(mod|sum))$"
+)
 
 
 def _instructions(dockerfile: Path) -> list[tuple[str, str]]:
@@ -47,32 +56,49 @@ def _instructions(dockerfile: Path) -> list[tuple[str, str]]:
     return pairs
 
 
-def _check_dockerfile(image_set: Images, name: str, lockfiles: tuple[str, ...], evidence: Evidence) -> None:
+def _copy_sources(args: str) -> list[str]:
+    """The context paths a COPY instruction's arguments name (flags and the destination left out)."""
+    words = [w for w in args.split() if not w.startswith("--")]
+    if args.strip().startswith("["):  # the JSON form
+        words = [w.strip('[]",') for w in args.split(",")]
+    return words[:-1]
+
+
+def _check_dockerfile(image_set: Images, name: str, own_app: bool, evidence: Evidence) -> None:
+    """The plan's multi-stage Dockerfile, hardened: non-root, exec-form CMD, dependencies before
+    sources, no secrets; for this repository's own app also its conventions (base images as build
+    args, a numeric APP_UID, a HEALTHCHECK)."""
     dockerfile = image_set.specs[name].dockerfile
     steps = _instructions(dockerfile)
     evidence.text(f"{dockerfile.name} ({name})", dockerfile.read_text())
     froms = [args for word, args in steps if word == "FROM"]
     assert len(froms) >= 2, "multi-stage: a build stage and a runtime stage"
-    problems = images.from_problems(froms)
-    assert not problems, "\n".join(problems)
-    assert any(word == "ARG" and re.match(r"\w+_IMAGE=", args) for word, args in steps), "base image as a build arg"
     users = [args for word, args in steps if word == "USER"]
-    assert users and re.fullmatch(r"\$\{APP_UID\}(:\$\{APP_UID\})?|\d+(:\d+)?", users[-1]), "numeric non-root USER"
-    assert re.search(r"APP_UID=(\d+)", dockerfile.read_text()) and "APP_UID=0" not in dockerfile.read_text()
-    cmd = [args for word, args in steps if word == "CMD"]
+    assert users and users[-1].split(":")[0] not in ("root", "0"), "the image runs as a non-root USER"
+    cmd = [args for word, args in steps if word in ("CMD", "ENTRYPOINT")]
     assert cmd and cmd[-1].startswith("["), "exec-form CMD"
-    assert any(word == "HEALTHCHECK" for word, _ in steps), "a HEALTHCHECK"
     copies = [args for word, args in steps if word == "COPY" and "--from" not in args]
-    lock_copy = next(i for i, c in enumerate(copies) if all(f in c for f in lockfiles))
-    assert lock_copy == 0, "the lockfile is copied (and dependencies installed) before any source"
+    first = copies[0] if copies else ""
+    assert any(DEPENDENCY_FILE.search(source) for source in _copy_sources(first)), (
+        f"the dependency manifest is copied (and dependencies installed) before any source; first COPY: {first!r}"
+    )
     assert not any("SECRET" in args or "API_KEY" in args for word, args in steps if word in ("ENV", "ARG")), (
         "no secrets"
     )
+    if own_app:
+        problems = images.from_problems(froms)
+        assert not problems, "\n".join(problems)
+        assert any(word == "ARG" and re.match(r"\w+_IMAGE=", args) for word, args in steps), "base image as a build arg"
+        assert re.fullmatch(r"\$\{APP_UID\}(:\$\{APP_UID\})?|\d+(:\d+)?", users[-1]), "numeric non-root USER"
+        assert re.search(r"APP_UID=(\d+)", dockerfile.read_text()) and "APP_UID=0" not in dockerfile.read_text()
+        assert any(word == "HEALTHCHECK" for word, _ in steps), "a HEALTHCHECK"
 
 
 def _check_ignore_file(
-    image_set: Images, name: str, settings: HarnessSettings, tmp_path: Path, evidence: Evidence
+    image_set: Images, name: str, settings: HarnessSettings, own_app: bool, tmp_path: Path, evidence: Evidence
 ) -> None:
+    """The build context Docker really receives keeps secrets, virtualenvs, dependencies, VCS and
+    tests out, and keeps in everything the Dockerfile copies (and, for our app, what it needs)."""
     spec = image_set.specs[name]
     images.check_ignore_file(spec)
     problem = images.daemon_problem()
@@ -90,12 +116,27 @@ def _check_ignore_file(
     leaked = [relative for relative in FORBIDDEN if relative in sent]
     leaked += sorted(top_level & FORBIDDEN_TOP_LEVEL)
     assert not leaked, f"the ignore file let these into the build context: {leaked}"
-    missing = [relative for relative in NEEDED[name] if relative not in sent]
+    copied = [
+        source.removeprefix("./").rstrip("/")
+        for word, args in _instructions(spec.dockerfile)
+        if word in ("COPY", "ADD") and "--from" not in args
+        for source in _copy_sources(args)
+    ]
+    missing = [
+        source
+        for source in copied
+        if source not in ("", ".")
+        and not any(fnmatch.fnmatch(path, source) or path.startswith(source + "/") for path in sent)
+    ]
+    missing += [relative for relative in (NEEDED[name] if own_app else []) if relative not in sent]
     assert not missing, f"the ignore file keeps needed files out: {missing}"
 
 
-def _check_runs(deployment: Deployment, name: str, evidence: Evidence) -> None:
-    url = f"{deployment.backend_url}/health" if name == "backend" else f"{deployment.frontend_url}/login"
+def _check_runs(deployment: Deployment, name: str, app: Profile, evidence: Evidence) -> None:
+    if name == "backend":
+        url = f"{deployment.backend_url}{app.api.health.path}"
+    else:
+        url = f"{deployment.frontend_url}{app.ui.pages.login}"
     response = httpx.get(url, timeout=10)
     evidence.text(f"GET {url}", f"{response.status_code}\n{response.text[:500]}")
     assert response.status_code == 200
@@ -111,16 +152,18 @@ def _check_image_contents(image_set: Images, name: str, evidence: Evidence) -> N
         assert not any(f == bad or f.startswith(bad + "/") for f in files), f"{bad} is in the image"
 
 
-@pytest.mark.needs("own_app")
-def test_2_1_backend_dockerfile_is_multistage_and_hardened(image_set: Images, evidence: Evidence) -> None:
-    _check_dockerfile(image_set, "backend", ("pyproject.toml", "uv.lock"), evidence)
-
-
-@pytest.mark.needs("own_app")
-def test_2_2_backend_dockerignore_keeps_junk_out(
-    image_set: Images, settings: HarnessSettings, tmp_path: Path, evidence: Evidence
+@pytest.mark.needs("repository")
+def test_2_1_backend_dockerfile_is_multistage_and_hardened(
+    image_set: Images, target: Target, evidence: Evidence
 ) -> None:
-    _check_ignore_file(image_set, "backend", settings, tmp_path, evidence)
+    _check_dockerfile(image_set, "backend", "own_app" in target.capabilities, evidence)
+
+
+@pytest.mark.needs("repository")
+def test_2_2_backend_dockerignore_keeps_junk_out(
+    image_set: Images, settings: HarnessSettings, target: Target, tmp_path: Path, evidence: Evidence
+) -> None:
+    _check_ignore_file(image_set, "backend", settings, "own_app" in target.capabilities, tmp_path, evidence)
 
 
 @pytest.mark.needs("docker")
@@ -130,20 +173,22 @@ def test_2_3_build_backend_image(image_set: Images, evidence: Evidence) -> None:
 
 # The image running as a plain container: the docker target (on a cluster, C-06/C-07 and 4.3 show it).
 @pytest.mark.needs("docker", kind="docker")
-def test_2_4_backend_image_runs_healthy(deployment: Deployment, evidence: Evidence) -> None:
-    _check_runs(deployment, "backend", evidence)
+def test_2_4_backend_image_runs_healthy(deployment: Deployment, app_profile: Profile, evidence: Evidence) -> None:
+    _check_runs(deployment, "backend", app_profile, evidence)
 
 
-@pytest.mark.needs("own_app")
-def test_2_5_frontend_dockerfile_is_multistage_and_hardened(image_set: Images, evidence: Evidence) -> None:
-    _check_dockerfile(image_set, "frontend", ("package.json", "package-lock.json"), evidence)
-
-
-@pytest.mark.needs("own_app")
-def test_2_6_frontend_dockerignore_keeps_junk_out(
-    image_set: Images, settings: HarnessSettings, tmp_path: Path, evidence: Evidence
+@pytest.mark.needs("repository")
+def test_2_5_frontend_dockerfile_is_multistage_and_hardened(
+    image_set: Images, target: Target, evidence: Evidence
 ) -> None:
-    _check_ignore_file(image_set, "frontend", settings, tmp_path, evidence)
+    _check_dockerfile(image_set, "frontend", "own_app" in target.capabilities, evidence)
+
+
+@pytest.mark.needs("repository")
+def test_2_6_frontend_dockerignore_keeps_junk_out(
+    image_set: Images, settings: HarnessSettings, target: Target, tmp_path: Path, evidence: Evidence
+) -> None:
+    _check_ignore_file(image_set, "frontend", settings, "own_app" in target.capabilities, tmp_path, evidence)
 
 
 @pytest.mark.needs("docker")
@@ -152,8 +197,8 @@ def test_2_7_build_frontend_image(image_set: Images, evidence: Evidence) -> None
 
 
 @pytest.mark.needs("docker", kind="docker")
-def test_2_8_frontend_image_serves(deployment: Deployment, evidence: Evidence) -> None:
-    _check_runs(deployment, "frontend", evidence)
+def test_2_8_frontend_image_serves(deployment: Deployment, app_profile: Profile, evidence: Evidence) -> None:
+    _check_runs(deployment, "frontend", app_profile, evidence)
 
 
 # Step 2.9 is criterion C-03: one check with both ids (`minikube image ls`, or the node's own list).

@@ -1,5 +1,9 @@
 """Plan phase 3, PACKAGE: the charts' files (3.1-3.8, 3.10-3.16), lint (3.9, 3.17) and the
-rendered manifests (3.18), in plan order."""
+rendered manifests (3.18), in plan order.
+
+Lint and the render's validity for the oldest Kubernetes the charts admit read the app's own charts
+(the profile's releases, in --app-repo); the file checklists and the hardening of the render follow
+this repository's own charts and conventions (own_app)."""
 
 import json
 import re
@@ -12,9 +16,11 @@ import yaml
 from fixtures import manifests
 from fixtures.evidence import Evidence
 from fixtures.helm import Helm, HelmUnavailable
+from fixtures.profile import PLACEHOLDERS, Profile, Release, fill_values
+from fixtures.settings import HarnessSettings
 from tests.ours import CHARTS
 
-pytestmark = [pytest.mark.phase3, pytest.mark.mvp, pytest.mark.needs("own_app")]
+pytestmark = [pytest.mark.phase3, pytest.mark.mvp]
 
 # The plan's deliverables checklist (7.4), chart by chart.
 CHECKLIST = {
@@ -71,6 +77,20 @@ def _undocumented_values(values_file: Path) -> list[str]:
     return missing
 
 
+def _app_charts(app: Profile, repo: Path) -> dict[str, tuple[Release, Path]]:
+    """Each release of the app: (release, its chart folder in the app's repository)."""
+    return {release.name: (release, repo / release.chart) for release in app.deploy.releases}
+
+
+def _render_values(release: Release, repo: Path) -> dict[str, Any]:
+    """A release's values as the cluster target gives them, less what only a deployment knows."""
+    values: dict[str, Any] = {}
+    for values_file in release.values:
+        values |= yaml.safe_load((repo / values_file).read_text()) or {}
+    none = dict.fromkeys(PLACEHOLDERS, "")
+    return values | fill_values(release.set, none)
+
+
 def _check_files(name: str, evidence: Evidence) -> None:
     chart = CHARTS[name]
     missing = [f for f in CHECKLIST[name] if not (chart / f).is_file()]
@@ -85,31 +105,40 @@ def _check_files(name: str, evidence: Evidence) -> None:
     assert not undocumented, f"undocumented values in {chart.name}: {undocumented}"
 
 
-def _lint(name: str, evidence: Evidence) -> None:
+def _lint(app: Profile, repo: Path, image: str, evidence: Evidence) -> None:
+    """`helm lint --strict` of the chart that runs `image`, with its release's values."""
+    release = app.release_of(image)
+    assert release is not None, f"no release of the app profile runs the {image} image"
+    chart = repo / release.chart
     try:
-        result = Helm().lint(CHARTS[name])
+        result = Helm().lint(chart, values=_render_values(release, repo))
     except HelmUnavailable as exc:
         pytest.skip(str(exc))
-    evidence.text(f"lint {CHARTS[name].name} ({result.tool})", result.output)
-    assert result.ok, f"{CHARTS[name].name} does not lint clean with {result.tool}:\n{result.output[-2000:]}"
+    evidence.text(f"lint {chart.name} ({result.tool})", result.output)
+    assert result.ok, f"{chart.name} does not lint clean with {result.tool}:\n{result.output[-2000:]}"
 
 
+@pytest.mark.needs("own_app")
 def test_3_1_to_3_8_backend_chart_files(evidence: Evidence) -> None:
     _check_files("backend", evidence)
 
 
-def test_3_9_backend_chart_lints_clean(evidence: Evidence) -> None:
-    _lint("backend", evidence)
+@pytest.mark.needs("repository")
+def test_3_9_backend_chart_lints_clean(app_profile: Profile, settings: HarnessSettings, evidence: Evidence) -> None:
+    _lint(app_profile, settings.app_repo, "backend", evidence)
 
 
+@pytest.mark.needs("own_app")
 def test_3_10_to_3_16_frontend_chart_files(evidence: Evidence) -> None:
     _check_files("frontend", evidence)  # the NodePort (30080) is checked on the render, in 3.18
 
 
-def test_3_17_frontend_chart_lints_clean(evidence: Evidence) -> None:
-    _lint("frontend", evidence)
+@pytest.mark.needs("repository")
+def test_3_17_frontend_chart_lints_clean(app_profile: Profile, settings: HarnessSettings, evidence: Evidence) -> None:
+    _lint(app_profile, settings.app_repo, "frontend", evidence)
 
 
+@pytest.mark.needs("own_app")
 def test_3_18_charts_render_valid_hardened_manifests(evidence: Evidence) -> None:
     client = Helm()
     try:
@@ -121,7 +150,7 @@ def test_3_18_charts_render_valid_hardened_manifests(evidence: Evidence) -> None
     evidence.text(f"helm template todo-frontend ({frontend.tool})", frontend.text)
     rendered: list[dict[str, Any]] = backend.objects + frontend.objects
     problems: list[str] = []
-    versions = manifests.schema_versions(_kube_version_floor())
+    versions = manifests.schema_versions(_kube_version_floor(list(CHARTS.values())))
     for version in versions:
         problems += manifests.schema_problems(rendered, version)
     for obj in rendered:
@@ -145,12 +174,17 @@ def test_3_18_charts_render_valid_hardened_manifests(evidence: Evidence) -> None
     }
 
 
-def test_3_18_charts_render_valid_for_the_oldest_kubernetes_they_admit(evidence: Evidence) -> None:
+@pytest.mark.needs("repository")
+def test_3_18_charts_render_valid_for_the_oldest_kubernetes_they_admit(
+    app_profile: Profile, settings: HarnessSettings, evidence: Evidence
+) -> None:
     """kubeVersion ">=1.20.0-0": the renders must be valid for 1.20, whose schemas kubernetes-validate
     no longer ships; its OpenAPI document comes from Debian's source package of v1.20.2, kept by
     scripts/dev/build-kubernetes.sh beside the binaries."""
-    floor = re.search(r">=\s*v?(\d+\.\d+)", _kube_version_floor())
-    assert floor, f"the charts' kubeVersion {_kube_version_floor()!r} names no lower bound"
+    charts = _app_charts(app_profile, settings.app_repo)
+    constraint = _kube_version_floor([chart for _release, chart in charts.values()])
+    floor = re.search(r">=\s*v?(\d+\.\d+)", constraint)
+    assert floor, f"the charts' kubeVersion {constraint!r} names no lower bound"
     document_path = manifests.oldest_openapi_document()
     if floor.group(1) != document_path.parent.name.lstrip("v").rsplit(".", 1)[0]:
         pytest.fail(
@@ -164,8 +198,9 @@ def test_3_18_charts_render_valid_for_the_oldest_kubernetes_they_admit(evidence:
     client = Helm()
     try:
         rendered = [
-            *client.template("todo-backend", CHARTS["backend"], values=SECRET_VALUES).objects,
-            *client.template("todo-frontend", CHARTS["frontend"]).objects,
+            obj
+            for name, (release, chart) in charts.items()
+            for obj in client.template(name, chart, values=_render_values(release, settings.app_repo)).objects
         ]
     except HelmUnavailable as exc:
         pytest.skip(str(exc))
@@ -178,9 +213,9 @@ def test_3_18_charts_render_valid_for_the_oldest_kubernetes_they_admit(evidence:
     assert not problems, "\n".join(problems)
 
 
-def _kube_version_floor() -> str:
-    """The charts' shared `kubeVersion` constraint; the two charts must agree on it."""
-    charts = [yaml.safe_load((chart / "Chart.yaml").read_text()) for chart in CHARTS.values()]
-    constraints = {chart.get("kubeVersion", "") for chart in charts}
+def _kube_version_floor(charts: list[Path]) -> str:
+    """The charts' shared `kubeVersion` constraint; the charts must agree on it."""
+    metas = [yaml.safe_load((chart / "Chart.yaml").read_text()) for chart in charts]
+    constraints = {meta.get("kubeVersion", "") for meta in metas}
     assert len(constraints) == 1, f"the charts disagree on kubeVersion: {constraints}"
     return str(constraints.pop())
