@@ -5,13 +5,17 @@ import pytest
 
 from fixtures import usage
 from fixtures.evidence import Evidence
+from fixtures.profile import Profile
 from fixtures.settings import HarnessSettings
 
 
 @pytest.mark.criterion("N-01")
-def test_n01_ai_tools_did_most_operations(settings: HarnessSettings, evidence: Evidence) -> None:
-    log = settings.ai_usage_log
-    entries = usage.read(log)
+def test_n01_ai_tools_did_most_operations(settings: HarnessSettings, app_profile: Profile, evidence: Evidence) -> None:
+    # The app's own log (--ai-usage-log, else the profile's, in the app's repository), with the
+    # lines the harness wrote of its own operations where it writes them.
+    app_log = settings.app_repo / app_profile.ai_usage_log
+    log = settings.ai_usage_log if settings.sources.get("ai_usage_log") in ("option", "env") else app_log
+    entries = usage.read(log) + (usage.read(settings.ai_usage_log) if settings.ai_usage_log != log else [])
     share = usage.ai_share(entries)
     harness_lines = sum(1 for e in entries if e.get("by") == "harness")
     if share.total == 0:

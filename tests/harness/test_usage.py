@@ -56,7 +56,8 @@ def _n01(pytester: pytest.Pytester, lines: list[dict[str, Any]] | None) -> dict[
     from fixtures.settings import REPO_ROOT
 
     pytester.makeconftest(
-        'pytest_plugins = ["fixtures.settings", "fixtures.evidence", "fixtures.report", "fixtures.targets.plugin"]'
+        'pytest_plugins = ["fixtures.settings", "fixtures.profile", "fixtures.evidence", "fixtures.report", '
+        '"fixtures.targets.plugin"]'
     )
     pytester.makepyfile(test_nice=(REPO_ROOT / "tests" / "acceptance" / "test_nice.py").read_text())
     log = pytester.path / "ai-usage.jsonl"
