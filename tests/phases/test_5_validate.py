@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.phase5, pytest.mark.mvp]
 CRITICAL = re.compile(r"Traceback|\bCRITICAL\b|unhandled error| 5\d\d \d+(\.\d+)?ms$", re.M)
 
 
+@pytest.mark.needs("own_app")  # our frontend's /api proxy and its 413 limit
 def test_5_1_frontend_reaches_backend_through_its_proxy(base_url: str, target: Target, evidence: Evidence) -> None:
     # 401 with the backend's own message (not a 502 from the proxy) proves the round trip.
     response = httpx.get(f"{base_url}/api/auth/me", timeout=15)
@@ -39,6 +40,7 @@ def test_5_1_frontend_reaches_backend_through_its_proxy(base_url: str, target: T
         assert "POST /api/tasks 413" not in backend_log
 
 
+@pytest.mark.needs("own_app")  # our cookie session and its logout route
 def test_5_3_logging_out_ends_the_session(base_url: str, evidence: Evidence) -> None:
     """Through the frontend, as a browser does: after a logout the old session cookie is refused."""
     with httpx.Client(base_url=base_url, timeout=15) as browser:
