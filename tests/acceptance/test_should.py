@@ -16,7 +16,7 @@ from fixtures import images, proc, scripts
 from fixtures.api import Account, TodoApi
 from fixtures.evidence import Evidence
 from fixtures.kube import Kube
-from fixtures.profile import Profile
+from fixtures.profile import Profile, fill
 from fixtures.targets import ClusterTarget, Deployment, http_ok
 
 
@@ -25,9 +25,15 @@ def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
     cluster_target: ClusterTarget, deployment: Deployment, evidence: Evidence, tmp_path: Path, app_profile: Profile
 ) -> None:
     """Every deployment script run for real, in plan order, into a scratch namespace (see
-    fixtures/scripts.py); the deployment they make must be reachable and pass the harness."""
+    fixtures/scripts.py); the deployment they make must be reachable and pass the harness. For
+    another team's app: its own scripts, as its profile says (`deploy_scripts`)."""
     target = cluster_target
     settings = target.settings
+    if "own_app" not in target.capabilities:
+        if app_profile.deploy_scripts is None:
+            pytest.skip("the app profile says how to run no deployment scripts of the app (deploy_scripts)")
+        _run_the_apps_scripts(target, app_profile, tmp_path, evidence)
+        return
     namespace = f"{settings.namespace}-s06"
     kube = Kube(namespace, target.cluster.context)
     _claim_scratch_namespace(kube, namespace)
@@ -94,6 +100,57 @@ def _repository_key(target: ClusterTarget, image: str) -> str:
     """The values key that takes the image's repository, in the release that runs it."""
     keys = target.release_of(image).image_values(image, "<repository>", "<tag>")
     return next(key for key, value in keys.items() if value == "<repository>")
+
+
+def _run_the_apps_scripts(target: ClusterTarget, app: Profile, tmp_path: Path, evidence: Evidence) -> None:
+    """Another app's scripts, run for real from its repository: deploy into a scratch namespace
+    (which must not exist yet), the app's pods Ready and its backend healthy there, then undeploy,
+    after which none of its pods is left."""
+    assert app.deploy_scripts is not None
+    settings = target.settings
+    namespace = f"{settings.namespace}-s06"
+    kube = Kube(namespace, target.cluster.context)
+    if kube.namespace_exists():
+        pytest.fail(f"namespace {namespace} exists already; S-06 deploys the app's scripts there: remove it first")
+    used = kube.used_node_ports()
+    node_port = scripts.free_node_port(used)
+    values = target.fill_in() | {
+        "namespace": namespace,
+        "node_port": str(node_port),
+        "api_node_port": str(scripts.free_node_port(used | {node_port})),
+        "random": secrets.token_urlsafe(32),
+    }
+    kubeconfig = scripts.minified_kubeconfig(target.cluster.context, tmp_path / "kubeconfig")
+    env = scripts.script_env(namespace, kubeconfig, tmp_path / "secrets")
+    env |= {key: fill(value, values) for key, value in app.deploy_scripts.env.items()}
+    env["PATH"] = f"{scripts.helm_on_path(tmp_path / 'bin')}:{env.get('PATH', '')}"
+    evidence.json("S-06: the app's scripts", {"namespace": namespace, **app.deploy_scripts.model_dump()})
+    try:
+        deployed = scripts.run_command(app.deploy_scripts.deploy, env, settings.app_repo, timeout_s=900)
+        evidence.text(f"{' '.join(app.deploy_scripts.deploy)} (exit {deployed.returncode})", deployed.output[-20000:])
+        assert deployed.returncode == 0, (
+            f"the deploy script exited with {deployed.returncode}:\n{deployed.output[-3000:]}"
+        )
+        for image in ("backend", "frontend"):
+            target.wait_image_ready(image, timeout=settings.startup_timeout, kube=kube)
+        deploy = app.deploy
+        backend = target.cluster.port_forward(namespace, deploy.backend_service, deploy.backend_port)
+        proc.wait_for(
+            lambda: http_ok(f"{backend}{app.api.health.path}"), name="the scripts' backend, port-forwarded", timeout=60
+        )
+        undeployed = scripts.run_command(app.deploy_scripts.undeploy, env, settings.app_repo, timeout_s=600)
+        evidence.text(
+            f"{' '.join(app.deploy_scripts.undeploy)} (exit {undeployed.returncode})", undeployed.output[-20000:]
+        )
+        assert undeployed.returncode == 0, f"the undeploy script exited with {undeployed.returncode}"
+        proc.wait_for(
+            lambda: not kube.namespace_exists() or not any(target.pods_of(i, kube) for i in ("backend", "frontend")),
+            name=f"the app's pods gone from {namespace} after the undeploy script",
+            timeout=180,
+        )
+    finally:
+        if not settings.keep and kube.namespace_exists():
+            kube.delete_namespace()
 
 
 SCRATCH_LABEL = ("todo-harness/scratch", "s06")
