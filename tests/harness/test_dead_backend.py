@@ -18,6 +18,7 @@ from fixtures import proc
 from fixtures.settings import REPO_ROOT, SETTINGS_KEY
 from fixtures.targets.base import http_ok
 from fixtures.targets.frontend import FrontendBuild
+from tests.harness.nested import nested_env
 
 BACKEND_DIR = REPO_ROOT / "backend"
 BROWSER_CRITERIA = ["C-10", "C-11", "C-12", "C-13", "C-14"]
@@ -84,7 +85,7 @@ def test_a_frontend_pointing_at_a_dead_backend_fails_c10_to_c14_naming_r03(
     argv += ["-o", "addopts=", "--html", str(reports / "report.html"), "--self-contained-html"]
     # The inner session takes its settings from the command line only, not from this session's
     # environment (TODO_HARNESS_* options, PYTEST_ADDOPTS and PYTEST_CURRENT_TEST).
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TODO_HARNESS_", "PYTEST_"))}
+    env = nested_env()
     done = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
     output = done.stdout + done.stderr
     assert done.returncode != 0, output[-3000:]

@@ -1,7 +1,6 @@
 """App profiles (fixtures/profile.py): ours loads and is short; a mistake is refused before
 anything is deployed, naming the file and the key; JSON paths find what real apps answer with."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ import pytest
 
 from fixtures import profile
 from fixtures.settings import REPO_ROOT
+from tests.harness.nested import nested_env
 
 
 def test_our_app_is_a_short_profile_over_the_defaults() -> None:
@@ -91,7 +91,7 @@ def test_a_profile_mistake_stops_the_session_before_anything_is_built(
     bad.write_text(text)
     argv = [sys.executable, "-m", "pytest", "tests/acceptance", "--target", "docker", "-p", "no:cacheprovider"]
     argv += ["--app", str(bad), "--app-repo", str(tmp_path), "--reports-dir", str(tmp_path / "reports")]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TODO_HARNESS_", "PYTEST_"))}
+    env = nested_env()
     done = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 4, done.stdout[-2000:] + done.stderr[-2000:]  # pytest's usage error
     assert f"{bad}: " in done.stderr and complaint in done.stderr, done.stderr

@@ -4,7 +4,6 @@ is among the backend's values, and the value is looked for in everything the ses
 terminal output, report.html, junit.xml, completion.json, the evidence, the failure bundles and
 the AI usage log. Helm gets the values in a private file, never on its command line."""
 
-import os
 import secrets
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 
 from fixtures.kube import Kube
 from fixtures.settings import REPO_ROOT
+from tests.harness.nested import nested_env
 
 
 @pytest.mark.live_cluster
@@ -35,7 +35,7 @@ def test_a_failed_install_shows_no_secret_value_anywhere(tmp_path: Path) -> None
     argv += ["--target", "local-cluster", "--namespace", namespace, "--no-gate", "--no-build"]
     argv += ["--reports-dir", str(reports), "--ai-usage-log", str(usage_log), "--junit-xml", str(reports / "junit.xml")]
     argv += ["-o", "addopts=", "--html", str(reports / "report.html"), "--self-contained-html"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TODO_HARNESS_", "PYTEST_"))}
+    env = nested_env()
     env["OPENAI_API_KEY"] = leak  # the cluster target hands it to the chart as secrets.openaiApiKey
     try:
         done = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=900)

@@ -20,6 +20,7 @@ from fixtures.targets import (
 )
 from fixtures.targets.frontend import FrontendBuild, tree_digest
 from fixtures.ui import find_browser
+from tests.harness.nested import nested_env
 
 
 def test_local_is_local_even_with_a_daemon(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -125,7 +126,6 @@ def test_a_cluster_target_takes_a_postgresql_url() -> None:
 
 
 def test_node_modules_are_current_only_when_installed_after_the_package_files(tmp_path: Path) -> None:
-    import os
 
     for name in ("package.json", "package-lock.json"):
         (tmp_path / name).write_text("{}")
@@ -167,7 +167,7 @@ def _url_mode_run(tmp_path: Path, *extra: str, exit_codes: tuple[int, ...] = (0,
     reports = tmp_path / "reports"
     argv = [sys.executable, "-m", "pytest", "tests/phases/test_6_document.py", "-p", "no:cacheprovider"]
     argv += ["--base-url", "http://127.0.0.1:9", "--reports-dir", str(reports), "-o", "addopts=", *extra]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TODO_HARNESS_", "PYTEST_"))}
+    env = nested_env()
     done = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode in exit_codes, done.stdout[-2000:] + done.stderr[-2000:]
     completion = json.loads((reports / "completion.json").read_text())
