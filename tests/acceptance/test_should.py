@@ -175,7 +175,7 @@ def _check_scratch_deployment(
     healthy. Returns the backend's URL (a port-forward)."""
     for image in ("backend", "frontend"):
         target.wait_image_ready(image, timeout=target.settings.startup_timeout, kube=kube)
-    deploy, health_path, login_page = app.deploy, app.api.health.path, app.ui.pages.login
+    deploy, health_path, login_page = app.deploy, app.api.health.path, app.ui.pages.login or "/"
     frontend = target.cluster.service_url(
         scratch.namespace, deploy.frontend_service, deploy.frontend_port, node_port=scratch.node_port
     )
@@ -187,7 +187,7 @@ def _check_scratch_deployment(
     # refuses connections (seen once in CI, after undeploy.sh and deploy.sh again).
     proc.wait_for(lambda: http_ok(f"{frontend}{login_page}"), name="the scripts' frontend on its NodePort", timeout=60)
     health = httpx.get(f"{backend}{health_path}", timeout=10)
-    page = httpx.get(f"{frontend}{login_page}", timeout=10)
+    page = httpx.get(f"{frontend}{login_page}", timeout=10, follow_redirects=True)
     evidence.json(
         "scripts' deployment", {"frontend": frontend, health_path: health.json(), login_page: page.status_code}
     )

@@ -39,6 +39,9 @@ def test_phase_steps_collect_in_plan_order(tmp_path: Path) -> None:
         check=True,
     )
     nodeids = [line for line in done.stdout.splitlines() if line.startswith("tests/phases/")]
+    # Step 5.8 judges the logs every other test wrote: it runs last (marker at_session_end).
+    assert nodeids[-1].split("::")[1].startswith("test_5_8_"), nodeids[-3:]
+    nodeids = nodeids[:-1]
     steps = [_step(nodeid) for nodeid in nodeids]
     assert len(nodeids) > 30, done.stdout[-2000:]
     assert steps == sorted(steps), [n for n, s, t in zip(nodeids, steps, steps[1:], strict=False) if s > t]

@@ -13,11 +13,14 @@ from tests.harness.nested import nested_env
 
 
 def test_our_app_is_a_short_profile_over_the_defaults() -> None:
-    assert len(profile.DEFAULT_PROFILE.read_text().splitlines()) <= 15
+    lines = profile.DEFAULT_PROFILE.read_text().splitlines()
+    assert len([line for line in lines if not line.startswith("#")]) <= 16
     ours = profile.load(profile.DEFAULT_PROFILE, REPO_ROOT)
     assert [r.name for r in ours.deploy.releases] == ["todo-backend", "todo-frontend"]
     assert set(ours.images) == {"backend", "frontend"}
-    assert ours.api.auth.register_path.endswith("/register") and ours.ui.pages.register_page == "/register"
+    assert ours.api.auth.register_path.endswith("/register")
+    # The browser finds our pages, fields and controls itself: the profile names none of them.
+    assert ours.ui.pages == profile.Pages() and ours.ui.email is None and ours.ui.task_title is None
 
 
 @pytest.mark.parametrize(
@@ -30,7 +33,13 @@ def test_our_app_is_a_short_profile_over_the_defaults() -> None:
         ("deploy: {}\n", "name: Field required"),
         ("name: x\ndeploy: {releases: [{name: web, chart: charts/nope}]}\n", "deploy.releases.0.chart: charts/nope"),
         ("name: x\nui: {task_opener: '(new task'}\n", "ui.task_opener: Value error, '(new task' is not a regular"),
-        ("name: x\nui: {complete: slider}\n", "ui.complete: Value error, 'slider' is not one of the roles"),
+        ("name: x\nui: {complete: slider}\n", "ui.complete.role: Value error, 'slider' is not one of the roles"),
+        ("name: x\nui: {complete: {role: chekbox}}\n", "(did you mean 'checkbox'?)"),
+        ("name: x\nui: {chat_reply: {css: 'div[[x'}}\n", "ui.chat_reply.css: Value error, 'div[[x' is not a CSS selector"),
+        ("name: x\nui: {chat_reply: {css: .a, text: b}}\n", "give exactly one of role, label, placeholder, text, css"),
+        ("name: x\nui: {chat_replies: {css: .a}}\n", "ui.chat_replies: Extra inputs are not permitted (did you mean 'chat_reply'?)"),
+        ("name: x\nui: {pages: {regster: /s}}\n", "ui.pages.regster: Extra inputs are not permitted (did you mean 'register'?)"),
+        ("name: x\nui: {email: {placeholder: '(x'}}\n", "ui.email.placeholder: Value error, '(x' is not a regular"),
         ("name: x\ndeploy: {docker: {backend: {env: {K: '{secret}'}}}}\n", "K: {secret} is none of"),
         ("name: x\ndeploy: {after_install: [{exec: [migrate]}]}\n", "names the `image` whose container runs it"),
         ("- just\n- a list\n", "an app profile is a mapping"),

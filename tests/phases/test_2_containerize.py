@@ -136,8 +136,8 @@ def _check_runs(deployment: Deployment, name: str, app: Profile, evidence: Evide
     if name == "backend":
         url = f"{deployment.backend_url}{app.api.health.path}"
     else:
-        url = f"{deployment.frontend_url}{app.ui.pages.login}"
-    response = httpx.get(url, timeout=10)
+        url = f"{deployment.frontend_url}{app.ui.pages.login or '/'}"
+    response = httpx.get(url, timeout=10, follow_redirects=True)
     evidence.text(f"GET {url}", f"{response.status_code}\n{response.text[:500]}")
     assert response.status_code == 200
 
