@@ -35,10 +35,19 @@ def test_our_app_is_a_short_profile_over_the_defaults() -> None:
         ("name: x\nui: {task_opener: '(new task'}\n", "ui.task_opener: Value error, '(new task' is not a regular"),
         ("name: x\nui: {complete: slider}\n", "ui.complete.role: Value error, 'slider' is not one of the roles"),
         ("name: x\nui: {complete: {role: chekbox}}\n", "(did you mean 'checkbox'?)"),
-        ("name: x\nui: {chat_reply: {css: 'div[[x'}}\n", "ui.chat_reply.css: Value error, 'div[[x' is not a CSS selector"),
+        (
+            "name: x\nui: {chat_reply: {css: 'div[[x'}}\n",
+            "ui.chat_reply.css: Value error, 'div[[x' is not a CSS selector",
+        ),
         ("name: x\nui: {chat_reply: {css: .a, text: b}}\n", "give exactly one of role, label, placeholder, text, css"),
-        ("name: x\nui: {chat_replies: {css: .a}}\n", "ui.chat_replies: Extra inputs are not permitted (did you mean 'chat_reply'?)"),
-        ("name: x\nui: {pages: {regster: /s}}\n", "ui.pages.regster: Extra inputs are not permitted (did you mean 'register'?)"),
+        (
+            "name: x\nui: {chat_replies: {css: .a}}\n",
+            "ui.chat_replies: Extra inputs are not permitted (did you mean 'chat_reply'?)",
+        ),
+        (
+            "name: x\nui: {pages: {regster: /s}}\n",
+            "ui.pages.regster: Extra inputs are not permitted (did you mean 'register'?)",
+        ),
         ("name: x\nui: {email: {placeholder: '(x'}}\n", "ui.email.placeholder: Value error, '(x' is not a regular"),
         ("name: x\ndeploy: {docker: {backend: {env: {K: '{secret}'}}}}\n", "K: {secret} is none of"),
         ("name: x\ndeploy: {after_install: [{exec: [migrate]}]}\n", "names the `image` whose container runs it"),

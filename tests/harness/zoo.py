@@ -1,0 +1,332 @@
+"""A zoo of Todo Chatbot UI shapes, for the browser driver's self-tests: one small server (the
+standard library only) whose pages take the shapes real teams' apps have, chosen by flags, and
+whose API is the common case of apps/defaults.yaml. Run: python -m tests.harness.zoo PORT FLAG...
+
+Flags (each a shape; a run combines them):
+  list=ul|divs|table|cards    how the task list is built
+  add=inline|link             the task form on the task page, or an "ADD" link to its own page
+  fields=labels|placeholders  the forms' inputs labelled, or only with placeholders
+  chat=page|panel             a server-rendered chat page behind a nav link, or a script-driven
+                              panel on the task page whose replies are unlabelled divs
+  complete=checkbox|button    a checkbox in the row, or a "Done" button
+and the defects the harness must catch, each alone:
+  bounce   the session the login hands out is refused; the task page's script returns to the login
+  leaky    the task list shows every user's tasks
+  reply=empty|echo|error      the chat answers nothing, the message back, or an apology
+"""
+
+import html
+import json
+import re
+import secrets
+import sys
+import threading
+from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+COOKIE = "zoo_session"
+
+
+class Zoo:
+    def __init__(self, flags: dict[str, str]) -> None:
+        self.flags = flags
+        self.users: dict[str, dict[str, Any]] = {}  # email -> {password, id}
+        self.tokens: dict[str, str] = {}  # token -> email
+        self.tasks: list[dict[str, Any]] = []
+        self.chats: dict[str, list[tuple[str, str]]] = {}  # email -> [(who, text)]
+        self.lock = threading.Lock()
+
+    def flag(self, name: str, default: str = "") -> str:
+        return self.flags.get(name, default)
+
+    def user_tasks(self, email: str) -> list[dict[str, Any]]:
+        if "leaky" in self.flags:
+            return list(self.tasks)
+        return [t for t in self.tasks if t["owner"] == email]
+
+    def add(self, email: str, title: str, description: str = "") -> dict[str, Any]:
+        with self.lock:
+            task = {"id": len(self.tasks) + 1, "title": title, "description": description, "completed": False}
+            self.tasks.append({**task, "owner": email})
+        return task
+
+    def answer(self, email: str, message: str) -> str:
+        wanted = re.search(r"add a task called (.+)", message, re.IGNORECASE)
+        if wanted:
+            self.add(email, wanted.group(1).strip())
+        kind = self.flag("reply")
+        if kind == "empty":
+            return ""
+        if kind == "echo":
+            return message
+        if kind == "error":
+            return "Sorry, something went wrong. Please try again later."
+        if wanted:
+            return f"Okay! “{wanted.group(1).strip()}” is on your list now."
+        return f"You have {len(self.user_tasks(email))} task(s)."
+
+
+def page(title: str, body: str, nav: bool = False) -> str:
+    links = '<nav><a href="/board">Board</a> <a href="/assistant">Assistant</a></nav>' if nav else ""
+    return f"<!doctype html><html><head><title>{title}</title></head><body>{links}{body}</body></html>"
+
+
+def field(zoo: Zoo, name: str, words: str, kind: str = "text") -> str:
+    if zoo.flag("fields") == "placeholders":
+        return f'<div><input name="{name}" type="{kind}" placeholder="{words}" required></div>'
+    return (
+        f'<div><label for="f-{name}">{words}</label> <input id="f-{name}" name="{name}" type="{kind}" required></div>'
+    )
+
+
+class Handler(BaseHTTPRequestHandler):
+    zoo: Zoo
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        sys.stderr.write("zoo: " + format % args + "\n")
+
+    # ---------------------------------------------------------------- plumbing
+
+    def send(self, status: int, body: str, kind: str = "text/html", headers: dict[str, str] | None = None) -> None:
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("content-type", f"{kind}; charset=utf-8")
+        self.send_header("content-length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def json(self, status: int, body: Any) -> None:
+        self.send(status, json.dumps(body), "application/json")
+
+    def redirect(self, where: str, cookie: str | None = None) -> None:
+        headers = {"location": where}
+        if cookie is not None:
+            headers["set-cookie"] = f"{COOKIE}={cookie}; Path=/; HttpOnly"
+        self.send(303, "", headers=headers)
+
+    def body(self) -> dict[str, str]:
+        raw = self.rfile.read(int(self.headers.get("content-length") or 0)).decode()
+        if "json" in (self.headers.get("content-type") or ""):
+            return {k: str(v) for k, v in json.loads(raw or "{}").items()}
+        return {k: v[0] for k, v in parse_qs(raw).items()}
+
+    def who(self) -> str | None:
+        """The signed-in user: by bearer token, or by session cookie (refused when `bounce`)."""
+        auth = self.headers.get("authorization", "")
+        token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
+        if token is None:
+            cookie = SimpleCookie(self.headers.get("cookie", ""))
+            token = cookie[COOKIE].value if COOKIE in cookie else None
+            if token and "bounce" in self.zoo.flags:
+                return None
+        return self.zoo.tokens.get(token or "")
+
+    # ---------------------------------------------------------------- routes
+
+    def do_GET(self) -> None:  # noqa: N802 - the base class's name
+        path = urlparse(self.path).path
+        zoo = self.zoo
+        if path == "/health":
+            return self.json(200, {"status": "ok"})
+        if path == "/api/tasks":
+            email = self.who()
+            if email is None:
+                return self.json(401, {"detail": "not signed in"})
+            return self.json(200, {"data": [self.public(t) for t in zoo.user_tasks(email)]})
+        if path == "/":
+            return self.send(
+                200,
+                page("Zoo", '<h1>Zoo Todo</h1><p><a href="/join">Sign up free</a> or <a href="/enter">Sign in</a></p>'),
+            )
+        if path == "/join":
+            form = field(zoo, "name", "Your name") + field(zoo, "email", "Email", "email")
+            form += field(zoo, "password", "Password", "password") + field(zoo, "again", "Repeat password", "password")
+            problem = "<p>That email is already registered.</p>" if "taken" in self.path else ""
+            return self.send(
+                200,
+                page(
+                    "Join",
+                    f'{problem}<form method="post" action="/join">{form}'
+                    '<button type="submit">Create my account</button></form>',
+                ),
+            )
+        if path == "/enter":
+            form = field(zoo, "email", "Email", "email") + field(zoo, "password", "Password", "password")
+            problem = "<p>Invalid email or password.</p>" if "bad" in self.path else ""
+            return self.send(
+                200,
+                page(
+                    "Enter",
+                    f'{problem}<form method="post" action="/enter">{form}<button type="submit">Sign in</button></form>',
+                ),
+            )
+        email = self.who()
+        if email is None and path in ("/board", "/board/new", "/assistant"):
+            if "bounce" in zoo.flags and path == "/board":  # a shell whose script finds the session refused
+                script = "<script>fetch('/api/tasks').then(r => { if (r.status === 401) location = '/enter' })</script>"
+                return self.send(200, page("Board", "<h1>Board</h1><p>Loading…</p>" + script))
+            return self.redirect("/enter")
+        if path == "/board":
+            return self.send(200, page("Board", self.board(email or ""), nav=True))
+        if path == "/board/new":
+            form = field(zoo, "title", "Task name") + field(zoo, "notes", "Notes")
+            return self.send(
+                200,
+                page(
+                    "New",
+                    f'<form method="post" action="/board/new">{form}<button type="submit">Save</button></form>',
+                    nav=True,
+                ),
+            )
+        if path == "/assistant":
+            log = "".join(
+                f'<div class="{who}">{html.escape(text)}</div>' for who, text in zoo.chats.get(email or "", [])
+            )
+            form = field(zoo, "message", "Ask me anything")
+            return self.send(
+                200,
+                page(
+                    "Assistant",
+                    f"<section><h2>Assistant</h2><div>{log}</div>"
+                    f'<form method="post" action="/assistant">{form}'
+                    '<button type="submit">Go</button></form></section>',
+                    nav=True,
+                ),
+            )
+        return self.send(404, page("Not found", "<p>Not found</p>"))
+
+    def board(self, email: str) -> str:
+        zoo = self.zoo
+        tasks = zoo.user_tasks(email)
+        shape = zoo.flag("list", "ul")
+
+        def control(task: dict[str, Any]) -> str:
+            if zoo.flag("complete", "checkbox") == "button":
+                label = "Reopen" if task["completed"] else "Done"
+                return (
+                    f'<form method="post" action="/board/{task["id"]}/toggle" style="display:inline">'
+                    f'<button type="submit">{label}</button></form>'
+                )
+            checked = " checked" if task["completed"] else ""
+            return (
+                f'<form method="post" action="/board/{task["id"]}/toggle" style="display:inline">'
+                f'<input type="checkbox"{checked} onchange="this.form.submit()"></form>'
+            )
+
+        def title(task: dict[str, Any]) -> str:
+            return html.escape(task["title"])
+
+        if shape == "table":
+            rows = "".join(
+                f"<tr><td>{control(t)}</td><td>{title(t)}</td><td>{html.escape(t['description'])}</td></tr>"
+                for t in tasks
+            )
+            listing = (
+                f"<table><thead><tr><th></th><th>Task</th><th>Notes</th></tr></thead><tbody>{rows}</tbody></table>"
+            )
+        elif shape == "divs":
+            listing = (
+                "<div>"
+                + "".join(f'<div class="row"><span>{title(t)}</span> {control(t)}</div>' for t in tasks)
+                + "</div>"
+            )
+        elif shape == "cards":
+            listing = "".join(
+                f'<article class="card"><h3>{title(t)}</h3><div>{control(t)}</div></article>' for t in tasks
+            )
+        else:
+            listing = "<ul>" + "".join(f"<li>{control(t)} {title(t)}</li>" for t in tasks) + "</ul>"
+        if zoo.flag("add", "inline") == "link":
+            adding = '<p><a href="/board/new">ADD</a></p>'
+        else:
+            adding = (
+                f'<form method="post" action="/board/new">{field(zoo, "title", "What needs doing?")}'
+                '<button type="submit" aria-label="Add">+</button></form>'
+            )
+        chat = ""
+        if zoo.flag("chat", "page") == "panel":
+            chat = (
+                '<aside><div id="log"></div><form id="chat"><input id="say" placeholder="Type a message">'
+                '<button type="submit" aria-label="Send">➤</button></form></aside><script>'
+                "document.getElementById('chat').onsubmit = async e => { e.preventDefault();"
+                " const say = document.getElementById('say'), log = document.getElementById('log');"
+                " const mine = document.createElement('div'); mine.textContent = say.value; log.append(mine);"
+                " const r = await fetch('/api/chat', {method: 'POST', headers: {'content-type': 'application/json'},"
+                " body: JSON.stringify({message: say.value})}); say.value = '';"
+                " const theirs = document.createElement('div'); theirs.textContent = (await r.json()).reply;"
+                " log.append(theirs); };</script>"
+            )
+        return f"<h1>Board</h1>{adding}{listing}{chat}"
+
+    @staticmethod
+    def public(task: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in task.items() if k != "owner"}
+
+    def do_POST(self) -> None:  # noqa: N802 - the base class's name
+        path = urlparse(self.path).path
+        zoo = self.zoo
+        body = self.body()
+        if path in ("/api/auth/register", "/join"):
+            email, password = body.get("email", ""), body.get("password", "")
+            if email in zoo.users:
+                if path == "/join":
+                    return self.redirect("/join?taken")
+                return self.json(409, {"detail": "email already registered"})
+            zoo.users[email] = {"password": password, "id": len(zoo.users) + 1}
+            if path == "/join":
+                return self.redirect("/enter?welcome")
+            return self.json(201, {"user": {"id": zoo.users[email]["id"], "email": email}})
+        if path in ("/api/auth/login", "/enter"):
+            email = body.get("email", "")
+            user = zoo.users.get(email)
+            if user is None or user["password"] != body.get("password"):
+                if path == "/enter":
+                    return self.redirect("/enter?bad")
+                return self.json(401, {"detail": "invalid email or password"})
+            token = secrets.token_urlsafe(16)
+            zoo.tokens[token] = email
+            if path == "/enter":
+                return self.redirect("/board", cookie=token)
+            return self.json(200, {"access_token": token, "user": {"id": user["id"]}})
+        email = self.who()
+        if email is None:
+            return self.json(401, {"detail": "not signed in"})
+        if path == "/api/tasks":
+            return self.json(201, zoo.add(email, body.get("title", ""), body.get("description", "")))
+        if path == "/api/chat":
+            return self.json(200, {"reply": zoo.answer(email, body.get("message", ""))})
+        if path == "/board/new":
+            zoo.add(email, body.get("title", ""), body.get("notes", ""))
+            return self.redirect("/board")
+        toggle = re.fullmatch(r"/board/(\d+)/toggle", path)
+        if toggle:
+            for task in zoo.tasks:
+                if task["id"] == int(toggle.group(1)) and task["owner"] == email:
+                    task["completed"] = not task["completed"]
+            return self.redirect("/board")
+        if path == "/assistant":
+            message = body.get("message", "")
+            reply = zoo.answer(email, message)
+            zoo.chats.setdefault(email, []).extend([("me", message), ("bot", reply)])
+            return self.redirect("/assistant")
+        return self.json(404, {"detail": "not found"})
+
+    def do_PATCH(self) -> None:  # noqa: N802 - the base class's name
+        self.json(405, {"detail": "not here"})
+
+
+def serve(port: int, flags: dict[str, str]) -> ThreadingHTTPServer:
+    handler = type("ZooHandler", (Handler,), {"zoo": Zoo(flags)})
+    return ThreadingHTTPServer(("127.0.0.1", port), handler)
+
+
+def parse_flags(words: list[str]) -> dict[str, str]:
+    return dict(word.split("=", 1) if "=" in word else (word, "1") for word in words)
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]), parse_flags(sys.argv[2:])).serve_forever()
