@@ -292,9 +292,10 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/enter":
                 return self.redirect("/board", cookie=token)
             return self.json(200, {"access_token": token, "user": {"id": user["id"]}})
-        email = self.who()
-        if email is None:
+        signed_in = self.who()
+        if signed_in is None:
             return self.json(401, {"detail": "not signed in"})
+        email = signed_in
         if path == "/api/tasks":
             return self.json(201, zoo.add(email, body.get("title", ""), body.get("description", "")))
         if path == "/api/chat":
@@ -325,7 +326,7 @@ def serve(port: int, flags: dict[str, str]) -> ThreadingHTTPServer:
 
 
 def parse_flags(words: list[str]) -> dict[str, str]:
-    return dict(word.split("=", 1) if "=" in word else (word, "1") for word in words)
+    return {word.partition("=")[0]: word.partition("=")[2] or "1" for word in words}
 
 
 if __name__ == "__main__":

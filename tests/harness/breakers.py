@@ -1,0 +1,93 @@
+"""A pytest plugin that breaks our running app in the browser's traffic, the way real defects do,
+for self-tests that check the harness FAILs each (tests/harness/test_breakers.py). Loaded into a
+nested harness session with `-p tests.harness.breakers`; HARNESS_BREAK says which defect each
+criterion's test meets, e.g. "c11=tokens,c13=leaky,c14=empty-reply":
+
+  tokens       every token the login hands out is refused: the API answers 401 to the page
+  leaky        the task list the page is given holds every task any account's page was shown
+  empty-reply  the chat's answer arrives with an empty reply (the tools still ran)
+"""
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Route
+
+# Every task a listing showed, by browser context (one account each): what a leaky list adds to
+# the listings of every other account.
+_SEEN: dict[int, dict[str, dict[str, Any]]] = {}
+
+
+def _items(body: Any) -> list[dict[str, Any]] | None:
+    if isinstance(body, list):
+        return body
+    if isinstance(body, dict):
+        return next((v for v in body.values() if isinstance(v, list)), None)
+    return None
+
+
+def _refuse(route: Route) -> None:
+    if route.request.url.split("?")[0].endswith(("/auth/login", "/auth/register")):
+        route.fallback()
+        return
+    route.fulfill(status=401, json={"detail": "Not authenticated"})
+
+
+def _leaker(context: BrowserContext) -> Callable[[Route], None]:
+    mine = _SEEN.setdefault(id(context), {})
+
+    def leak(route: Route) -> None:
+        response = route.fetch()
+        body = response.json() if route.request.method == "GET" and response.ok else None
+        items = _items(body)
+        if items is None:
+            route.fulfill(response=response)
+            return
+        mine.update({str(t.get("id")): t for t in items})
+        items.extend(t for other, seen in _SEEN.items() if other != id(context) for t in seen.values())
+        route.fulfill(response=response, json=body)
+
+    return leak
+
+
+def _empty_reply(route: Route) -> None:
+    response = route.fetch()
+    body = response.json() if response.ok else None
+    if isinstance(body, dict) and "reply" in body:
+        body["reply"] = ""
+        route.fulfill(response=response, json=body)
+    else:
+        route.fulfill(response=response)
+
+
+Handler = Callable[[Route], None]
+BREAKS: dict[str, tuple[str, Callable[[BrowserContext], Handler]]] = {
+    "tokens": ("**/api/**", lambda _context: _refuse),
+    "leaky": ("**/api/tasks*", _leaker),
+    "empty-reply": ("**/api/chat*", lambda _context: _empty_reply),
+}
+
+
+@pytest.fixture(autouse=True)
+def _break_the_app(request: pytest.FixtureRequest) -> Iterator[None]:
+    wanted = dict(part.split("=", 1) for part in os.environ.get("HARNESS_BREAK", "").split(",") if "=" in part)
+    defect = next((d for test, d in wanted.items() if f"test_{test}_" in request.node.name), None)
+    if defect is None or "browser" not in request.fixturenames and "page" not in request.fixturenames:
+        yield
+        return
+    glob, handler_of = BREAKS[defect]
+    browser: Browser = request.getfixturevalue("browser")
+    plain = browser.new_context
+
+    def broken(**kwargs: Any) -> BrowserContext:  # every context of this test, the second account's too
+        context = plain(**kwargs)
+        context.route(glob, handler_of(context))
+        return context
+
+    browser.new_context = broken  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        browser.new_context = plain  # type: ignore[method-assign]
