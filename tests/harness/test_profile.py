@@ -146,3 +146,33 @@ def test_the_harness_names_nothing_of_our_app_outside_its_profile() -> None:
         found += [f"{path.relative_to(REPO_ROOT)}: {name}" for name in sorted(OUR_NAMES) if name in text]
     assert not found, "\n".join(found)
     assert len(OUR_NAMES) > 15, OUR_NAMES  # the list is real: paths, releases, values keys, routes, labels
+
+
+def test_health_expect_and_docs_replace_the_defaults_whole(tmp_path: Path) -> None:
+    """A mapping merges into the defaults key by key, except what a profile must be able to replace:
+    an app whose health answer has no `status`, guides of the team's own names (S-07)."""
+    (tmp_path / "team.yaml").write_text(
+        "name: team\napi: {health: {path: /, expect: {}}}\ndocs: {docs/GUIDE.md: [helm install]}\n"
+    )
+    team = profile.load(tmp_path / "team.yaml", tmp_path)
+    assert team.api.health.expect == {} and team.api.health.path == "/"
+    assert team.docs == {"docs/GUIDE.md": ["helm install"]}
+    # Everything else still merges: the defaults' auth stays under a profile that names one key.
+    (tmp_path / "other.yaml").write_text("name: other\napi: {auth: {login: /signin}}\n")
+    other = profile.load(tmp_path / "other.yaml", tmp_path)
+    assert other.api.auth.login == "/signin" and other.api.auth.register_path == "/api/auth/register"
+    assert "docs/TROUBLESHOOTING.md" in other.docs
+
+
+def test_older_profiles_plain_ui_strings_still_mean_what_they_meant(tmp_path: Path) -> None:
+    (tmp_path / "old.yaml").write_text(
+        "name: old\nui: {task_title: '^task title', send_button: '^ask$', complete: 'button:^mark done$',"
+        " chat_reply: .msg.bot, task_list: '^tasks$', terms: '^i accept'}\n"
+    )
+    ui = profile.load(tmp_path / "old.yaml", tmp_path).ui
+    assert ui.task_title == profile.Find(label="^task title")
+    assert ui.send_button == profile.Find(role="button", name="^ask$")
+    assert ui.complete == profile.Find(role="button", name="^mark done$")
+    assert ui.chat_reply == profile.Find(css=".msg.bot")
+    assert ui.task_list == profile.Find(role="list", name="^tasks$")
+    assert ui.terms == profile.Find(role="checkbox", name="^i accept")
