@@ -16,6 +16,8 @@ from fixtures.ui import TRANSIENT, Reply
         ("Sorry, something went wrong.", "the reply is an error"),
         ("Error: 502 Bad Gateway", "the reply is an error"),
         ("The assistant failed to answer", "the reply is an error"),
+        ("Failed to load conversation history\nI've created the task for you.", None),  # a banner beside it
+        ("Failed to load conversation history\nSorry, something went wrong", "the reply is an error"),
     ],
 )
 def test_a_reply_is_an_answer_only_when_it_is_one(text: str, problem: str | None) -> None:
@@ -23,7 +25,9 @@ def test_a_reply_is_an_answer_only_when_it_is_one(text: str, problem: str | None
     assert (found is None) if problem is None else (found is not None and problem in found), found
 
 
-@pytest.mark.parametrize("line", ["Thinking…", "typing...", "You", "Assistant:", "10:42 PM", "just now", "👤", "🤖"])
+@pytest.mark.parametrize(
+    "line", ["Thinking…", "typing...", "You", "Assistant:", "10:42 PM", "just now", "👤", "🤖", "Retry"]
+)
 def test_status_lines_labels_and_times_are_not_the_reply(line: str) -> None:
     assert TRANSIENT.search(line)
 
