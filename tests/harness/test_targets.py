@@ -188,3 +188,15 @@ def test_url_mode_reads_no_repository_unless_one_is_named(tmp_path: Path) -> Non
     their_run = ("--app-repo", str(tmp_path / "their-app"), "--app", str(tmp_path / "their-app" / "profile.yaml"))
     theirs = _url_mode_run(tmp_path / "c", *their_run, exit_codes=(1,))["S-07"]
     assert theirs["status"] == "FAIL" and f"is missing from {tmp_path / 'their-app'}" in theirs["reason"], theirs
+
+
+def test_the_local_target_refuses_another_teams_app_at_session_start(tmp_path: Path) -> None:
+    """It runs only our sources: for another app it would FAIL C-08 with "no known cause"."""
+    (tmp_path / "their-app").mkdir()
+    (tmp_path / "their-app" / "profile.yaml").write_text("name: theirs\n")
+    argv = [sys.executable, "-m", "pytest", "tests/acceptance/test_mvp.py", "-p", "no:cacheprovider", "-o", "addopts="]
+    argv += ["--target", "local", "--app", str(tmp_path / "their-app" / "profile.yaml")]
+    argv += ["--app-repo", str(tmp_path / "their-app"), "--reports-dir", str(tmp_path / "reports")]
+    done = subprocess.run(argv, cwd=REPO_ROOT, env=nested_env(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 4, done.stdout[-2000:] + done.stderr[-2000:]  # a usage error, before any test
+    assert "runs only this repository's own app" in done.stderr and "--target docker" in done.stderr, done.stderr
