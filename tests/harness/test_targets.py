@@ -200,3 +200,22 @@ def test_the_local_target_refuses_another_teams_app_at_session_start(tmp_path: P
     done = subprocess.run(argv, cwd=REPO_ROOT, env=nested_env(), capture_output=True, text=True, timeout=120)
     assert done.returncode == 4, done.stdout[-2000:] + done.stderr[-2000:]  # a usage error, before any test
     assert "runs only this repository's own app" in done.stderr and "--target docker" in done.stderr, done.stderr
+
+
+def test_what_a_profile_does_not_describe_is_not_run_with_the_reason(tmp_path: Path) -> None:
+    """A profile without images or releases: the Dockerfile steps and the chart steps are NOT RUN,
+    saying what the profile lacks (once a KeyError 'backend' and FAILs about set())."""
+    repo = tmp_path / "their-app"
+    repo.mkdir()
+    (repo / "profile.yaml").write_text("name: theirs\n")
+    reports = tmp_path / "reports"
+    argv = [sys.executable, "-m", "pytest", "tests/phases/test_2_containerize.py", "tests/phases/test_3_package.py"]
+    argv += ["-p", "no:cacheprovider", "-o", "addopts=", "-k", "2_1 or 2_2 or 2_5 or 2_6 or 3_9 or 3_17 or 3_18"]
+    argv += ["--base-url", "http://127.0.0.1:9", "--app", str(repo / "profile.yaml"), "--app-repo", str(repo)]
+    argv += ["--reports-dir", str(reports), "-rs"]
+    done = subprocess.run(argv, cwd=REPO_ROOT, env=nested_env(), capture_output=True, text=True, timeout=300)
+    output = done.stdout + done.stderr
+    assert done.returncode in (0, 5), output[-3000:]  # nothing failed, nothing errored
+    assert "KeyError" not in output and "disagree on kubeVersion" not in output, output[-3000:]
+    assert "describes no backend image (images.backend)" in output, output[-3000:]
+    assert "names no Helm release (deploy.releases)" in output, output[-3000:]
