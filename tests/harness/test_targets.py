@@ -219,3 +219,11 @@ def test_what_a_profile_does_not_describe_is_not_run_with_the_reason(tmp_path: P
     assert "KeyError" not in output and "disagree on kubeVersion" not in output, output[-3000:]
     assert "describes no backend image (images.backend)" in output, output[-3000:]
     assert "names no Helm release (deploy.releases)" in output, output[-3000:]
+
+
+def test_ai_stub_is_refused_in_url_mode_not_ignored(tmp_path: Path) -> None:
+    argv = [sys.executable, "-m", "pytest", "tests/acceptance/test_mvp.py", "-p", "no:cacheprovider", "-o", "addopts="]
+    argv += ["--base-url", "http://127.0.0.1:9", "--ai-stub", "--reports-dir", str(tmp_path / "reports")]
+    done = subprocess.run(argv, cwd=REPO_ROOT, env=nested_env(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 4, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "--ai-stub answers the AI calls of a backend the harness starts" in done.stderr, done.stderr
