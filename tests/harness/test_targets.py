@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from fixtures import images
+from fixtures.profile import load
 from fixtures.settings import REPO_ROOT, resolve
 from fixtures.targets import (
     ClusterTarget,
@@ -18,6 +20,7 @@ from fixtures.targets import (
     TargetError,
     select_target,
 )
+from fixtures.targets.docker import taken_fixed_ports
 from fixtures.targets.frontend import FrontendBuild, tree_digest
 from fixtures.ui import find_browser
 from tests.harness.nested import nested_env
@@ -227,3 +230,18 @@ def test_ai_stub_is_refused_in_url_mode_not_ignored(tmp_path: Path) -> None:
     done = subprocess.run(argv, cwd=REPO_ROOT, env=nested_env(), capture_output=True, text=True, timeout=120)
     assert done.returncode == 4, done.stdout[-2000:] + done.stderr[-2000:]
     assert "--ai-stub answers the AI calls of a backend the harness starts" in done.stderr, done.stderr
+
+
+def test_the_docker_target_refuses_a_fixed_port_already_taken() -> None:
+    """A process already on the profile's fixed port would be taken for the container."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        app = load(REPO_ROOT / "apps" / "tidy-todo.yaml", REPO_ROOT / "examples" / "tidy-todo")
+        docker = app.deploy.docker.model_copy(
+            update={"backend": app.deploy.docker.backend.model_copy(update={"port": port})}
+        )
+        app = app.model_copy(update={"deploy": app.deploy.model_copy(update={"docker": docker})})
+        assert taken_fixed_ports(app) == [f"port {port} (deploy.docker.backend.port) is already taken on 127.0.0.1"]
+    assert taken_fixed_ports(app) == []  # free again
