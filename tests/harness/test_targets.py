@@ -245,3 +245,25 @@ def test_the_docker_target_refuses_a_fixed_port_already_taken() -> None:
         app = app.model_copy(update={"deploy": app.deploy.model_copy(update={"docker": docker})})
         assert taken_fixed_ports(app) == [f"port {port} (deploy.docker.backend.port) is already taken on 127.0.0.1"]
     assert taken_fixed_ports(app) == []  # free again
+
+
+def test_step_6_5_reads_another_teams_scripts_without_running_them(tmp_path: Path) -> None:
+    """Their scripts are read (usage text, set -e, shellcheck), never run: one without the run bit
+    once crashed the step with PermissionError, and running one would run their code here."""
+    repo = tmp_path / "their-app"
+    (repo / "scripts").mkdir(parents=True)
+    ran = tmp_path / "ran"
+    usage = 'case "${1:-}" in -h|--help) echo "usage: deploy.sh";; esac'
+    (repo / "scripts" / "deploy.sh").write_text(f"#!/usr/bin/env bash\nset -euo pipefail\ntouch {ran}\n{usage}\n")
+    (repo / "scripts" / "careless.sh").write_text(f"#!/bin/sh\ntouch {ran}\nkubectl apply -f k8s\n")
+    (repo / "profile.yaml").write_text("name: theirs\nscripts: [scripts/deploy.sh, scripts/careless.sh]\n")
+    reports = tmp_path / "reports"
+    argv = [sys.executable, "-m", "pytest", "tests/phases/test_6_document.py", "-k", "6_5", "-p", "no:cacheprovider"]
+    argv += ["-o", "addopts=", "--base-url", "http://127.0.0.1:9", "--app", str(repo / "profile.yaml")]
+    argv += ["--app-repo", str(repo), "--reports-dir", str(reports)]
+    done = subprocess.run(argv, cwd=REPO_ROOT, env=nested_env(), capture_output=True, text=True, timeout=300)
+    output = done.stdout + done.stderr
+    assert not ran.exists(), "a script of the judged repository was run"
+    assert "PermissionError" not in output, output[-3000:]
+    assert "1 failed, 1 passed" in output, output[-3000:]
+    assert "careless.sh: no usage text answering --help; no `set -e`" in output, output[-3000:]
