@@ -33,7 +33,7 @@ def _build_criterion(image_set: Images, name: str, evidence: Evidence) -> None:
     result = _built(image_set, name, evidence)
     if result.reused:
         pytest.skip(f"--no-build: {result.tag} was reused, not built, in this run")
-    assert result.ok, f"docker build of {result.tag} exited with {result.exit_code} (log: {result.log_path})"
+    assert result.ok, result.failure()
     evidence.json(f"{name} layers (docker history)", images.image_history(result.tag))
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures import images
+from fixtures import images, proc
 from fixtures.images import LOCAL_BASES, ImageError, ImageSpec
 
 
@@ -76,3 +76,79 @@ def test_no_build_reuses_by_tag_and_says_when_the_size_is_unknown(monkeypatch: p
 def test_each_stage_starts_from_a_build_arg_or_an_earlier_stage(froms: list[str], bad: list[str]) -> None:
     problems = images.from_problems(froms)
     assert len(problems) == len(bad) and all(p.startswith(f"FROM {b}: ") for p, b in zip(problems, bad, strict=True))
+
+
+def _other_app(tmp_path: Path, dockerfile: str, base_images: str = "auto") -> images.Images:
+    """Another team's app whose Dockerfile sits outside its context, its ignore file beside it (the
+    layout our own app keeps in step by copying; this team's guide builds it as it is)."""
+    from fixtures.settings import resolve
+
+    repo = tmp_path / "repo"
+    (repo / "docker" / "web").mkdir(parents=True)
+    (repo / "web").mkdir()
+    (repo / "docker" / "web" / "Dockerfile").write_text(dockerfile)
+    (repo / "docker" / "web" / ".dockerignore").write_text("*\n!hello.txt\n")
+    (repo / "web" / "hello.txt").write_text("hello\n")
+    profile = tmp_path / "other.yaml"
+    web = "{context: web, dockerfile: docker/web/Dockerfile, repository: other-web}"
+    profile.write_text(f"name: other\nimages:\n  web: {web}\n")
+    options = {"app": str(profile), "app_repo": str(repo), "reports_dir": str(tmp_path / "out")}
+    settings = resolve(options | {"base_images": base_images, "image_tag": "harness-selftest"}, environ={})
+    assert not settings.own_app
+    return images.Images(settings)
+
+
+def _daemon() -> None:
+    problem = images.daemon_problem()
+    if problem:
+        pytest.skip(f"building an image needs a Docker daemon: {problem}")
+
+
+def test_another_apps_build_is_not_stopped_by_our_ignore_file_convention(tmp_path: Path) -> None:
+    _daemon()
+    image_set = _other_app(tmp_path, "FROM scratch\nCOPY hello.txt /hello.txt\n")
+    spec = image_set.specs["web"]
+    with pytest.raises(ImageError, match="must be an exact copy"):  # our convention, which steps 2.2/2.6 report
+        images.check_ignore_file(spec)
+    result = image_set.get("web")
+    try:
+        assert result.ok, result.log_tail()
+    finally:
+        proc.run([images.docker_cli(), "rmi", "-f", result.tag], timeout=60, check=False)
+
+
+def test_a_base_image_that_cannot_be_pulled_is_named_with_the_fix(tmp_path: Path) -> None:
+    from fixtures.diagnosis import Symptoms, diagnose
+
+    _daemon()
+    image_set = _other_app(tmp_path, "FROM todo-harness-selftest/never-published:1\nCOPY hello.txt /\n")
+    result = image_set.get("web")
+    assert not result.ok
+    failure = result.failure()
+    assert "the base image todo-harness-selftest/never-published:1 (" in failure, failure
+    assert "could not be pulled" in failure and "ARG BASE_IMAGE" in failure, failure
+    found = diagnose(Symptoms(target="docker", failure=failure))
+    assert [d.rule for d in found][:1] == ["base-image-unpullable"], found
+    assert "build arg" in found[0].remedy
+
+
+def test_local_base_images_are_refused_where_the_dockerfile_takes_none(tmp_path: Path) -> None:
+    image_set = _other_app(tmp_path, "FROM python:3.11-slim\nCOPY hello.txt /\n", base_images="local")
+    with pytest.raises(ImageError, match=r"--base-images local cannot apply to .*Dockerfile: it takes no base image"):
+        image_set.get("web")
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "pulled"),
+    [
+        ("ARG PYTHON_IMAGE\nFROM ${PYTHON_IMAGE} AS build\nFROM build\n", []),
+        (
+            "FROM python:3.11-slim AS build\nFROM --platform=linux/amd64 node:20 AS web\nFROM build\n",
+            ["python:3.11-slim", "node:20"],
+        ),
+        ("FROM scratch\n", []),
+    ],
+)
+def test_the_bases_a_dockerfile_pulls_as_written(tmp_path: Path, dockerfile: str, pulled: list[str]) -> None:
+    (tmp_path / "Dockerfile").write_text(dockerfile)
+    assert ImageSpec("x", "x", tmp_path / "Dockerfile", tmp_path).pulled_bases == pulled

@@ -102,12 +102,20 @@ def test_the_cluster_hint_names_what_to_install_and_what_to_run_next() -> None:
 
 
 def test_the_cluster_hint_says_to_start_minikube_when_everything_is_installed() -> None:
-    hint = cluster.cluster_hint(ALL_TOOLS, "Minikube is not running (scripts/setup-minikube.sh starts it)")
-    assert hint == (
-        "Minikube is not running (scripts/setup-minikube.sh starts it); "
-        "run scripts/setup-minikube.sh and `pytest -m mvp --target minikube`"
-    )
+    hint = cluster.cluster_hint(ALL_TOOLS, "Minikube is not running")
+    assert hint == ("Minikube is not running; run scripts/setup-minikube.sh and `pytest -m mvp --target minikube`")
     assert "--target minikube" in cluster.cluster_hint(ALL_TOOLS, None)
+
+
+def test_the_cluster_hint_for_another_app_names_no_script_or_guide_of_ours_in_its_repository() -> None:
+    hint = cluster.cluster_hint(ALL_TOOLS | {"minikube": False}, None, own_app=False)
+    assert "scripts/setup-minikube.sh" not in hint and "DEPLOYMENT-GUIDE" not in hint, hint
+    assert "`minikube start --cpus 4 --memory 4096` and `pytest -m mvp --target minikube`" in hint
+    # The harness's own local-cluster script, where it is (the team's repository has none).
+    assert f"as root: {cluster.LOCAL_CLUSTER_SCRIPT} up," in hint and cluster.LOCAL_CLUSTER_SCRIPT.is_absolute()
+    hint = cluster.cluster_hint(ALL_TOOLS, "Minikube is not running", own_app=False)
+    start = "run `minikube start --cpus 4 --memory 4096` and `pytest -m mvp --target minikube`"
+    assert hint == f"Minikube is not running; {start}"
 
 
 def test_the_node_port_of_a_service() -> None:

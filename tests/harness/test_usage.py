@@ -52,7 +52,7 @@ def test_harness_operations_are_recorded_as_the_harness_s(tmp_path: Path, monkey
     assert entry["command"] == "helm upgrade --set-json secrets.secretKey=…"
 
 
-def _n01(pytester: pytest.Pytester, lines: list[dict[str, Any]] | None) -> dict[str, tuple[str, str]]:
+def _n01(pytester: pytest.Pytester, lines: list[dict[str, Any]] | None, *app: str) -> dict[str, tuple[str, str]]:
     from fixtures.settings import REPO_ROOT
 
     pytester.makeconftest(
@@ -70,10 +70,11 @@ def _n01(pytester: pytest.Pytester, lines: list[dict[str, Any]] | None) -> dict[
         "-p",
         "no:cacheprovider",
         f"--reports-dir={reports}",
-        "--target=local",
+        "--target=docker" if app else "--target=local",
         f"--ai-usage-log={log}",
         "-m",
         "nice",
+        *app,
     )
     completion = json.loads((reports / "completion.json").read_text())
     return {c["id"]: (c["status"], c["reason"]) for c in completion["criteria"]}
@@ -94,3 +95,14 @@ def test_n01_fails_with_the_share_and_why(pytester: pytest.Pytester, monkeypatch
 def test_n01_is_not_run_without_a_log(pytester: pytest.Pytester) -> None:
     status, reason = _n01(pytester, None)["N-01"]
     assert status == "NOT RUN" and "no operation of the scripts or of people" in reason
+
+
+def test_n01_without_a_log_for_another_app_names_no_script_of_ours(pytester: pytest.Pytester) -> None:
+    from fixtures.settings import REPO_ROOT
+
+    other = [f"--app={REPO_ROOT / 'apps' / 'tidy-todo.yaml'}", f"--app-repo={REPO_ROOT / 'examples' / 'tidy-todo'}"]
+    status, reason = _n01(pytester, None, *other)["N-01"]
+    assert status == "NOT RUN" and "next: add your own operations to the log" in reason, reason
+    assert "scripts/deploy.sh" not in reason
+    status, reason = _n01(pytester, None)["N-01"]
+    assert "next: deploy with scripts/deploy.sh" in reason, reason
