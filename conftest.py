@@ -1,4 +1,4 @@
-"""The harness's plugin modules (fixtures/); each holds its own options, hooks and fixtures."""
+"""The harness's plugin (fixtures/harness.py: its modules hold their own options, hooks and fixtures)."""
 
 from typing import TYPE_CHECKING
 
@@ -8,13 +8,7 @@ if TYPE_CHECKING:  # imported for real only through pytest_plugins, so that pyte
     from fixtures.targets.base import Deployment
 
 pytest_plugins = [
-    "fixtures.settings",
-    "fixtures.evidence",
-    "fixtures.profile",
-    "fixtures.report",
-    "fixtures.targets.plugin",
-    "fixtures.api",
-    "fixtures.ui",
+    "fixtures.harness",  # installed, its entry point has loaded it already; this is for a checkout run as is
     "pytester",  # the harness's self-tests (tests/harness) run small pytest sessions
 ]
 

@@ -1,0 +1,49 @@
+"""First-run bug 1 of issue 21: `--app PATH` and `--app-repo PATH` with a space, pointing outside this
+checkout, made pytest take the paths for test paths, never load the harness (its options lived in
+conftest.py only) and stop with "unrecognized arguments". The harness is now a plugin with a `pytest11`
+entry point, and `todo-harness` runs the plan's checks with this checkout's configuration from anywhere."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from fixtures.settings import REPO_ROOT
+
+
+def _team_repository(tmp_path: Path) -> Path:
+    """The second app as another team's own repository, outside this checkout, its profile in it."""
+    repo = tmp_path / "team"
+    shutil.copytree(REPO_ROOT / "examples" / "tidy-todo", repo)
+    shutil.copy(REPO_ROOT / "apps" / "tidy-todo.yaml", repo / "todo-harness.yaml")
+    assert not repo.is_relative_to(REPO_ROOT)
+    return repo
+
+
+def _collected(done: subprocess.CompletedProcess[str]) -> list[str]:
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "unrecognized arguments" not in done.stderr
+    return [line for line in done.stdout.splitlines() if "::test_" in line]
+
+
+def test_the_options_with_a_space_and_paths_outside_this_checkout_are_known(tmp_path: Path) -> None:
+    repo = _team_repository(tmp_path)
+    argv = [sys.executable, "-m", "pytest", "-m", "mvp", "--collect-only", "-q", "-p", "no:cacheprovider"]
+    argv += ["--app", str(repo / "todo-harness.yaml"), "--app-repo", str(repo), "--target", "docker"]
+    argv += [f"--reports-dir={tmp_path / 'out'}"]
+    tests = _collected(subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300))
+    assert any(test.startswith("tests/acceptance/test_mvp.py::test_c12") for test in tests), tests
+    assert not any(test.startswith(("tests/harness", "../")) for test in tests), tests
+
+
+def test_todo_harness_runs_the_plans_checks_from_the_teams_repository(tmp_path: Path) -> None:
+    repo = _team_repository(tmp_path)
+    command = Path(sys.executable).with_name("todo-harness")
+    argv = [str(command), "-m", "mvp", "--collect-only", "-q", "-p", "no:cacheprovider", "--target", "docker"]
+    argv += ["--app", str(repo / "todo-harness.yaml"), "--app-repo", str(repo), f"--reports-dir={tmp_path / 'out'}"]
+    done = subprocess.run(argv, cwd=repo, capture_output=True, text=True, timeout=300)
+    tests = _collected(done)
+    files = {test.split("::")[0] for test in tests}
+    assert files >= {"tests/acceptance/test_mvp.py", "tests/phases/test_2_containerize.py"}, files
+    assert not any(test.startswith("tests/harness") for test in tests), tests
+    assert "PytestAssertRewriteWarning" not in done.stdout + done.stderr
