@@ -56,10 +56,15 @@ def test_api_url_needs_base_url() -> None:
         resolve({"api_url": "http://127.0.0.1:8000"}, environ={})
 
 
-def test_relative_paths_are_from_the_repository() -> None:
-    settings = resolve({"reports_dir": "out/r", "browser_path": "/opt/chrome"}, environ={})
-    assert settings.reports_dir == REPO_ROOT / "out" / "r"
+def test_relative_paths_given_are_from_where_the_harness_runs_and_defaults_are_ours(tmp_path: Path) -> None:
+    given = {"reports_dir": "out/r", "browser_path": "/opt/chrome", "app": "team.yaml"}
+    settings = resolve(given, environ={"TODO_HARNESS_APP_REPO": "../team"}, cwd=tmp_path / "here")
+    assert settings.reports_dir == tmp_path / "here" / "out" / "r"
+    assert settings.app == tmp_path / "here" / "team.yaml"
+    assert settings.app_repo == tmp_path / "team"
     assert settings.browser_path == Path("/opt/chrome")
+    default = resolve({}, environ={}, cwd=tmp_path)
+    assert (default.reports_dir, default.app_repo) == (REPO_ROOT / "reports", REPO_ROOT)
 
 
 @pytest.mark.parametrize(("kind", "expected"), [("local", False), ("url", False), ("minikube", True), ("kube", True)])
