@@ -40,12 +40,15 @@ def test_todo_harness_runs_the_plans_checks_from_the_teams_repository(tmp_path: 
     repo = _team_repository(tmp_path)
     command = Path(sys.executable).with_name("todo-harness")
     argv = [str(command), "-m", "mvp", "--collect-only", "-q", "-p", "no:cacheprovider", "--target", "docker"]
-    # Relative paths, as a team writes them in its own repository: read from where it runs.
-    argv += ["--app", "todo-harness.yaml", "--app-repo", ".", "--reports-dir", "../out"]
+    # Nothing but the target: the repository is where it runs, the profile its todo-harness.yaml.
     done = subprocess.run(argv, cwd=repo, capture_output=True, text=True, timeout=300)
     tests = _collected(done)
     files = {test.split("::")[0] for test in tests}
     assert files >= {"tests/acceptance/test_mvp.py", "tests/phases/test_2_containerize.py"}, files
     assert not any(test.startswith("tests/harness") for test in tests), tests
     assert "PytestAssertRewriteWarning" not in done.stdout + done.stderr
+    assert (repo / "reports" / "completion.json").is_file()
+    # Given paths are read from there too.
+    argv += ["--app", "todo-harness.yaml", "--app-repo", ".", "--reports-dir", "../out"]
+    _collected(subprocess.run(argv, cwd=repo, capture_output=True, text=True, timeout=300))
     assert (tmp_path / "out" / "completion.json").is_file()

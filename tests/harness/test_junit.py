@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from fixtures.criteria import CRITERIA
+from fixtures.settings import REPO_ROOT
 
 SUITE = """
 import pytest
@@ -53,6 +54,7 @@ def test_every_criterion_is_a_testcase_and_not_run_is_skipped(
         "no:cacheprovider",
         f"--reports-dir={pytester.path / 'out'}",
         "--target=local",
+        f"--app-repo={REPO_ROOT}",
         "-m",
         "mvp or phase3 or extra",
         f"--junitxml={xml_path}",

@@ -131,6 +131,7 @@ def test_needs_markers_skip_what_the_target_cannot_run_with_the_reason(pytester:
         "no:cacheprovider",
         f"--reports-dir={pytester.path / 'out'}",
         "--target=local",
+        f"--app-repo={REPO_ROOT}",
         "-rs",
     )
     result.assert_outcomes(passed=1, skipped=3)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from fixtures import criteria
+from fixtures.settings import REPO_ROOT
 from fixtures.verdicts import TestResult, gate_failures, judge
 
 C08 = criteria.get("C-08")
@@ -77,7 +78,14 @@ def _run(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict[
     pytester.makepyfile(test_suite=SUITE)
     reports = pytester.path / "out"
     result = pytester.runpytest_inprocess(
-        "-p", "no:playwright", "-p", "no:cacheprovider", f"--reports-dir={reports}", "--target=local", *args
+        "-p",
+        "no:playwright",
+        "-p",
+        "no:cacheprovider",
+        f"--reports-dir={reports}",
+        "--target=local",
+        f"--app-repo={REPO_ROOT}",
+        *args,
     )
     completion = json.loads((reports / "completion.json").read_text())
     return result, completion
@@ -133,7 +141,7 @@ def test_unknown_criterion_id_is_a_usage_error(pytester: pytest.Pytester) -> Non
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile(test_bad='import pytest\n@pytest.mark.criterion("C-99")\ndef test_x():\n    pass\n')
     result = pytester.runpytest_inprocess(
-        "-p", "no:playwright", f"--reports-dir={pytester.path / 'out'}", "--target=local"
+        "-p", "no:playwright", f"--reports-dir={pytester.path / 'out'}", "--target=local", f"--app-repo={REPO_ROOT}"
     )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "unknown criterion 'C-99'" in result.stderr.str() + result.stdout.str()
@@ -152,7 +160,9 @@ def test_with_evidence(evidence):
 """
     )
     reports = pytester.path / "out"
-    pytester.runpytest_inprocess("-p", "no:playwright", f"--reports-dir={reports}", "--target=local")
+    pytester.runpytest_inprocess(
+        "-p", "no:playwright", f"--reports-dir={reports}", "--target=local", f"--app-repo={REPO_ROOT}"
+    )
     completion = json.loads((reports / "completion.json").read_text())
     c08 = next(c for c in completion["criteria"] if c["id"] == "C-08")
     saved = c08["tests"][0]["evidence"]
@@ -228,6 +238,7 @@ def test_4_2_slow_step():
             "no:playwright",
             f"--reports-dir={reports}",
             "--target=local",
+            f"--app-repo={REPO_ROOT}",
             "-m",
             "mvp or phase4",
             f"--html={reports / 'report.html'}",

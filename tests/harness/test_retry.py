@@ -15,6 +15,7 @@ import pytest
 from fixtures import proc, retry
 from fixtures.kube import Kube
 from fixtures.retry import retrying, transient_cause
+from fixtures.settings import REPO_ROOT
 
 TRANSIENT = {
     "kubectl while the API server starts": (
@@ -140,6 +141,7 @@ def test_each_retry_is_in_the_report(pytester: pytest.Pytester) -> None:
         "no:cacheprovider",
         f"--reports-dir={out}",
         "--target=local",
+        f"--app-repo={REPO_ROOT}",
         "-m",
         "mvp or not mvp",
     )

@@ -63,8 +63,21 @@ def test_relative_paths_given_are_from_where_the_harness_runs_and_defaults_are_o
     assert settings.app == tmp_path / "here" / "team.yaml"
     assert settings.app_repo == tmp_path / "team"
     assert settings.browser_path == Path("/opt/chrome")
-    default = resolve({}, environ={}, cwd=tmp_path)
-    assert (default.reports_dir, default.app_repo) == (REPO_ROOT / "reports", REPO_ROOT)
+
+
+def test_the_defaults_are_where_the_harness_runs_and_the_profile_of_the_documented_name_there(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=rf"no app profile: {tmp_path}/todo-harness.yaml does not exist; .*--app"):
+        resolve({}, environ={}, cwd=tmp_path)
+    (tmp_path / "todo-harness.yaml").write_text("name: team\n")
+    found = resolve({}, environ={}, cwd=tmp_path)
+    assert (found.app, found.app_repo, found.reports_dir) == (
+        tmp_path / "todo-harness.yaml",
+        tmp_path,
+        tmp_path / "reports",
+    )
+    assert found.sources["app"] == "found" and not found.own_app
+    ours = resolve({}, environ={}, cwd=REPO_ROOT)
+    assert (ours.app, ours.app_repo, ours.own_app) == (REPO_ROOT / "todo-harness.yaml", REPO_ROOT, True)
 
 
 @pytest.mark.parametrize(("kind", "expected"), [("local", False), ("url", False), ("minikube", True), ("kube", True)])

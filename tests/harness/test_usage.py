@@ -71,6 +71,7 @@ def _n01(pytester: pytest.Pytester, lines: list[dict[str, Any]] | None, *app: st
         "no:cacheprovider",
         f"--reports-dir={reports}",
         "--target=docker" if app else "--target=local",
+        *([] if app else [f"--app-repo={REPO_ROOT}"]),
         f"--ai-usage-log={log}",
         "-m",
         "nice",
