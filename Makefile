@@ -82,11 +82,11 @@ test: lint test-backend test-harness test-acceptance test-package ## the whole s
 test-docker: setup ## every criterion the docker target can check, as a gate
 	.venv/bin/pytest tests/acceptance tests/phases --target docker --gate -m "not needs_cluster" -k "not test_n01" $(ARGS)
 
-# The second reference app (examples/tidy-todo, profile apps/tidy-todo.yaml): an app unlike ours that the
+# The second reference app (examples/tidy-todo, its profile examples/tidy-todo/todo-harness.yaml): an app unlike ours that the
 # harness judges from its profile alone, with the offline OpenAI-compatible stub for its assistant.
 # Its gates select the criteria (C-01..C-14, S-01..S-07: its own scripts and guides too), not the phase steps
 # that know only our own app's conventions (needs_own_app).
-EXAMPLE := --app apps/tidy-todo.yaml --app-repo examples/tidy-todo --ai-stub
+EXAMPLE := --app-repo examples/tidy-todo --ai-stub
 EXAMPLE_CLUSTER_GATE := (mvp or should) and criterion and not needs_own_app
 test-example-docker: setup ## the second reference app's criteria on the docker target (C-01, C-02, C-08..C-14), as a gate
 	.venv/bin/pytest tests/acceptance --target docker --gate $(EXAMPLE) \

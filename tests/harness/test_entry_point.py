@@ -15,7 +15,6 @@ def _team_repository(tmp_path: Path) -> Path:
     """The second app as another team's own repository, outside this checkout, its profile in it."""
     repo = tmp_path / "team"
     shutil.copytree(REPO_ROOT / "examples" / "tidy-todo", repo)
-    shutil.copy(REPO_ROOT / "apps" / "tidy-todo.yaml", repo / "todo-harness.yaml")
     assert not repo.is_relative_to(REPO_ROOT)
     return repo
 

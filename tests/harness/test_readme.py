@@ -45,7 +45,7 @@ OUR_GUIDES = {
     ],
     "docs/TROUBLESHOOTING.md": ["Pending", "minikube service", "SECRET_KEY"],
     "docs/AI-TOOLS-GUIDE.md": ["fallback"],
-    "README.md": ["make mvp", "make test", "report.html", "completion.json", "apps/tidy-todo.yaml"],
+    "README.md": ["make mvp", "make test", "report.html", "completion.json", "examples/tidy-todo"],
 }
 # Every script of ours, the plan's five and our own two, speaks the same way.
 OUR_SCRIPTS = [

@@ -238,7 +238,7 @@ def test_the_docker_target_refuses_a_fixed_port_already_taken() -> None:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
         port = listener.getsockname()[1]
-        app = load(REPO_ROOT / "apps" / "tidy-todo.yaml", REPO_ROOT / "examples" / "tidy-todo")
+        app = load(REPO_ROOT / "examples" / "tidy-todo" / "todo-harness.yaml", REPO_ROOT / "examples" / "tidy-todo")
         docker = app.deploy.docker.model_copy(
             update={"backend": app.deploy.docker.backend.model_copy(update={"port": port})}
         )

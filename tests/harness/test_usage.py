@@ -101,7 +101,7 @@ def test_n01_is_not_run_without_a_log(pytester: pytest.Pytester) -> None:
 def test_n01_without_a_log_for_another_app_names_no_script_of_ours(pytester: pytest.Pytester) -> None:
     from fixtures.settings import REPO_ROOT
 
-    other = [f"--app={REPO_ROOT / 'apps' / 'tidy-todo.yaml'}", f"--app-repo={REPO_ROOT / 'examples' / 'tidy-todo'}"]
+    other = [f"--app-repo={REPO_ROOT / 'examples' / 'tidy-todo'}"]  # its profile is found there
     status, reason = _n01(pytester, None, *other)["N-01"]
     assert status == "NOT RUN" and "next: add your own operations to the log" in reason, reason
     assert "scripts/deploy.sh" not in reason
