@@ -1,11 +1,13 @@
 """App profiles (fixtures/profile.py): ours loads and is short; a mistake is refused before
 anything is deployed, naming the file and the key; JSON paths find what real apps answer with."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from fixtures import profile
 from fixtures.settings import REPO_ROOT
@@ -176,3 +178,23 @@ def test_older_profiles_plain_ui_strings_still_mean_what_they_meant(tmp_path: Pa
     assert ui.chat_reply == profile.Find(css=".msg.bot")
     assert ui.task_list == profile.Find(role="list", name="^tasks$")
     assert ui.terms == profile.Find(role="checkbox", name="^i accept")
+
+
+def test_the_profile_schema_for_editors_is_the_models_and_takes_our_profiles(tmp_path: Path) -> None:
+    import json
+
+    import jsonschema
+
+    schema = profile.user_schema()
+    committed = json.loads(profile.SCHEMA.read_text())
+    assert committed == schema, "apps/profile.schema.json is stale: write profile.user_schema() to it"
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in (REPO_ROOT / "todo-harness.yaml", REPO_ROOT / "examples" / "tidy-todo" / "todo-harness.yaml"):
+        assert not list(validator.iter_errors(yaml.safe_load(path.read_text()))), path
+        assert f"$schema={os.path.relpath(profile.SCHEMA, path.parent)}" in path.read_text().splitlines()[0]
+    assert list(validator.iter_errors({"name": "x", "uii": {}}))  # an unknown key, as load() refuses it
+    later = tmp_path / "later.yaml"
+    later.write_text("version: 2\nname: later\n")
+    assert list(validator.iter_errors({"name": "later", "version": 2}))
+    with pytest.raises(profile.ProfileError, match=r"later.yaml: version: Input should be 1"):
+        profile.load(later, tmp_path)
