@@ -51,3 +51,13 @@ def test_todo_harness_runs_the_plans_checks_from_the_teams_repository(tmp_path: 
     argv += ["--app", "todo-harness.yaml", "--app-repo", ".", "--reports-dir", "../out"]
     _collected(subprocess.run(argv, cwd=repo, capture_output=True, text=True, timeout=300))
     assert (tmp_path / "out" / "completion.json").is_file()
+
+
+def test_a_directory_without_a_profile_gets_help_and_is_told_which_file_to_write(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
+    helped = subprocess.run([*command, "--help"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert helped.returncode == 0 and "--app-repo" in helped.stdout, helped.stderr[-2000:]
+    refused = subprocess.run([*command, "--collect-only"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0
+    assert f"no app profile: {tmp_path / 'todo-harness.yaml'} does not exist" in refused.stderr, refused.stderr
+    assert "--app / TODO_HARNESS_APP" in refused.stderr and "Traceback" not in refused.stderr

@@ -66,8 +66,8 @@ def test_relative_paths_given_are_from_where_the_harness_runs_and_defaults_are_o
 
 
 def test_the_defaults_are_where_the_harness_runs_and_the_profile_of_the_documented_name_there(tmp_path: Path) -> None:
-    with pytest.raises(SettingsError, match=rf"no app profile: {tmp_path}/todo-harness.yaml does not exist; .*--app"):
-        resolve({}, environ={}, cwd=tmp_path)
+    missing = resolve({}, environ={}, cwd=tmp_path)  # fixtures/profile.py refuses it, naming the file
+    assert (missing.app, missing.sources["app"]) == (tmp_path / "todo-harness.yaml", "missing")
     (tmp_path / "todo-harness.yaml").write_text("name: team\n")
     found = resolve({}, environ={}, cwd=tmp_path)
     assert (found.app, found.app_repo, found.reports_dir) == (
