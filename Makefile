@@ -32,7 +32,7 @@ backend/.venv/.synced: $(UV) backend/uv.lock backend/pyproject.toml
 	touch $@
 
 .venv/.synced: $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --all-groups --quiet
+	$(UV) sync --frozen --all-groups --all-extras --quiet
 	touch $@
 
 # npm's own record of the installed tree: newer than the package files means current (the harness
@@ -108,7 +108,8 @@ mvp: setup ## the main job: pytest -m mvp on the best target available
 # it is, every criterion and plan phase step checked on it as a gate, brought down again (on failure too).
 # The server binaries: KUBE_BIN_DIR when set (any version from 1.20, e.g. official release binaries),
 # else v1.20.2 built once from Debian's source package by scripts/dev/build-kubernetes.sh (~5-10 min).
-# Helm: the helm CLI on PATH, else scripts/helm-sdk (Helm v4's SDK from PyPI, in .venv).
+# Helm: the helm CLI on PATH, else todo-harness-helm (Helm v4's SDK from PyPI, the harness's charts extra).
+# The second app is judged by the harness installed as a tool, from a repository of its own.
 # Every criterion a cluster can prove, with the phase steps: all but N-01, which is about how the
 # deployment was made (the AI tools' share of the operations), not about the cluster.
 CLUSTER_GATE := mvp or should or (nice and needs_cluster) or faults or live_cluster
@@ -121,9 +122,9 @@ test-cluster: setup kubernetes ## a real single-node Kubernetes up, every cluste
 		scripts/dev/local-cluster.sh up || { scripts/dev/local-cluster.sh down; exit 1; }; fi; \
 	trap '[ $$started = 0 ] || scripts/dev/local-cluster.sh down' EXIT; \
 	.venv/bin/pytest -m "$(CLUSTER_GATE)" --target local-cluster --gate $(ARGS) && \
-	echo "== the second reference app (examples/tidy-todo) on the same cluster: C-01..C-14, S-01..S-07" && \
-	.venv/bin/pytest -m "$(EXAMPLE_CLUSTER_GATE)" --target local-cluster --gate $(EXAMPLE) \
-		--reports-dir=$(TEST_REPORTS)/example-cluster $(ARGS)
+	echo "== the second reference app on the same cluster, as a team runs it (scripts/dev/as-a-team.sh): C-01..C-14, S-01..S-07" && \
+	scripts/dev/as-a-team.sh install && \
+	scripts/dev/as-a-team.sh run -m "$(EXAMPLE_CLUSTER_GATE)" --target local-cluster --gate --ai-stub --reports-dir reports/cluster $(ARGS)
 
 # The backend alone, for a try-out on http://127.0.0.1:8000 (SQLite file backend/todo.db).
 serve: backend ## the backend alone on http://127.0.0.1:8000

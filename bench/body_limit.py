@@ -63,7 +63,7 @@ def main() -> None:
     node = shutil.which("node")
     if node is None:
         sys.exit("bench: node is not installed")
-    build = FrontendBuild()
+    build = FrontendBuild(REPO_ROOT / "frontend")
     build.ensure()
     with serve("sqlite", 1) as (backend, server), tempfile.TemporaryDirectory() as scratch:
         port = free_port()

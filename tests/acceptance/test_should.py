@@ -62,7 +62,7 @@ def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
     account = Account(f"s06-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(12))
     try:
         for step in steps:
-            result = scripts.run_step(step, env)
+            result = scripts.run_step(step, env, settings.app_repo)
             results.append(result)
             evidence.text(f"scripts/{step.script} (exit {result.exit_code})", result.output[-20000:])
             assert result.ok, f"scripts/{step.script} exited with {result.exit_code}:\n{result.output[-3000:]}"
@@ -93,7 +93,8 @@ def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
     finally:
         evidence.json("S-06 script runs", [r.summary() for r in results])
         if not settings.keep and kube.namespace_exists():
-            scripts.run_step(scripts.ScriptStep("undeploy.sh", ("--purge",), "clean up after a failure"), env)
+            purge = scripts.ScriptStep("undeploy.sh", ("--purge",), "clean up after a failure")
+            scripts.run_step(purge, env, settings.app_repo)
 
 
 def _repository_key(target: ClusterTarget, image: str) -> str:

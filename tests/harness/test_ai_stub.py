@@ -11,11 +11,12 @@ import pytest
 from fixtures import ai_stub, images
 from fixtures.api import TodoApi
 from fixtures.cluster import ExistingContext, LocalCluster
-from fixtures.profile import DEFAULT_PROFILE, load
-from fixtures.settings import REPO_ROOT, resolve
+from fixtures.profile import load
+from fixtures.settings import resolve
 from fixtures.targets.base import TargetError
 from fixtures.targets.cluster import ClusterTarget
 from fixtures.targets.local import LocalTarget
+from tests.ours import OUR_PROFILE, REPO_ROOT
 
 # The official SDK, as the apps under test use it (the backend's environment has it).
 SDK_PYTHON = REPO_ROOT / "backend" / ".venv" / "bin" / "python"
@@ -95,7 +96,7 @@ def test_our_app_adds_a_task_from_chat_against_the_stub(tmp_path: Path, monkeypa
         target = LocalTarget(resolve({"target": "local", "reports_dir": str(tmp_path), "ai_provider": "openai"}, {}))
         try:
             deployment = target.deploy()
-            api = TodoApi(deployment.backend_url, load(DEFAULT_PROFILE, REPO_ROOT).api)
+            api = TodoApi(deployment.backend_url, load(OUR_PROFILE, REPO_ROOT).api)
             account = api.new_account()
             answered = api.chat(account, "add a task called buy oat milk")
             assert answered.status_code == 200, answered.text

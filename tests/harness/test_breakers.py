@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 from fixtures import proc
-from fixtures.settings import REPO_ROOT
 from tests.harness.nested import nested_env
+from tests.ours import REPO_ROOT
 
 
 def judge(tmp_path: Path, select: str, env: dict[str, str], *extra: str) -> tuple[dict[str, str], str, str]:

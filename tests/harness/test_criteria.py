@@ -5,7 +5,7 @@ import importlib
 import pytest
 
 from fixtures import criteria
-from fixtures.settings import REPO_ROOT
+from tests.ours import REPO_ROOT
 
 
 def test_all_criteria_in_plan_order() -> None:

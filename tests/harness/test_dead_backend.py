@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from fixtures import proc
-from fixtures.settings import REPO_ROOT, SETTINGS_KEY
+from fixtures.settings import SETTINGS_KEY
 from fixtures.targets.base import http_ok
 from fixtures.targets.frontend import FrontendBuild
 from tests.harness.nested import nested_env
+from tests.ours import REPO_ROOT
 
 BACKEND_DIR = REPO_ROOT / "backend"
 BROWSER_CRITERIA = ["C-10", "C-11", "C-12", "C-13", "C-14"]
@@ -31,7 +32,7 @@ def miswired(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, st
     node = shutil.which("node")
     if not python.exists() or node is None:
         pytest.skip("needs the backend's virtualenv and node: run `make setup`")
-    build = FrontendBuild()
+    build = FrontendBuild(REPO_ROOT / "frontend")
     build.ensure()
     root = tmp_path_factory.mktemp("miswired")
     env = {

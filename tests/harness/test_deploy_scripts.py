@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.settings import REPO_ROOT
+from tests.ours import REPO_ROOT
 
 RECORDER = """#!/usr/bin/env bash
 printf '%s\\n' "$(basename "$0") $*" >> "$CALLS"

@@ -3,12 +3,15 @@ checkout, made pytest take the paths for test paths, never load the harness (its
 conftest.py only) and stop with "unrecognized arguments". The harness is now a plugin with a `pytest11`
 entry point, and `todo-harness` runs the plan's checks with this checkout's configuration from anywhere."""
 
+import os
+import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
-from fixtures.settings import REPO_ROOT
+from tests.ours import REPO_ROOT
 
 
 def _team_repository(tmp_path: Path) -> Path:
@@ -61,3 +64,35 @@ def test_a_directory_without_a_profile_gets_help_and_is_told_which_file_to_write
     assert refused.returncode != 0
     assert f"no app profile: {tmp_path / 'todo-harness.yaml'} does not exist" in refused.stderr, refused.stderr
     assert "--app / TODO_HARNESS_APP" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_the_tool_installed_from_a_wheel_judges_a_team_repository_without_this_checkout(tmp_path: Path) -> None:
+    """scripts/dev/as-a-team.sh, as CI runs it: the wheel ships the checks, their pytest.ini, the
+    profile defaults and the local cluster's scripts (fixtures/shipped.py finds them in the package),
+    and `todo-harness` collects the plan's checks in the team's repository, a space in its path."""
+    env = {**os.environ, "TEAM_TOOL_DIR": str(tmp_path / "tool")}
+    script = REPO_ROOT / "scripts" / "dev" / "as-a-team.sh"
+    installed = subprocess.run([str(script), "install"], env=env, capture_output=True, text=True, timeout=600)
+    assert installed.returncode == 0, installed.stdout[-2000:] + installed.stderr[-2000:]
+    (wheel,) = (tmp_path / "tool" / "dist").glob("todo_harness-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {"pytest.ini", "apps/defaults.yaml", "tests/acceptance/test_mvp.py", "scripts/dev/local-cluster.sh"}
+    assert {f"fixtures/_shipped/{name}" for name in shipped} <= names
+    assert not any(name.startswith(("fixtures/_shipped/tests/harness", "backend/", "frontend/")) for name in names)
+    team = Path(subprocess.run([str(script), "path"], env=env, capture_output=True, text=True).stdout.strip())
+    assert " " in str(team) and (team / ".git").is_dir()
+    run = [str(script), "run", "-m", "mvp", "--collect-only", "-q", "--target", "docker", "--reports-dir", "out"]
+    tests = _collected(subprocess.run(run, env=env, capture_output=True, text=True, timeout=300))
+    assert any(test.startswith("tests/acceptance/test_mvp.py::test_c12") for test in tests), tests
+    assert (team / "out" / "completion.json").is_file()
+
+
+def test_only_fixtures_shipped_knows_where_the_harness_s_files_are() -> None:
+    """No module of the harness finds a file by its own place in this checkout (REPO_ROOT, parents[1]):
+    the app's files come from the app's repository, the harness's own from fixtures/shipped.py."""
+    found = []
+    for path in (REPO_ROOT / "fixtures").rglob("*.py"):
+        text = path.read_text()
+        if path.name != "shipped.py" and re.search(r"__file__|REPO_ROOT|\.parents\[", text):
+            found.append(str(path.relative_to(REPO_ROOT)))
+    assert found == []

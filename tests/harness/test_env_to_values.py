@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.settings import REPO_ROOT
+from tests.ours import REPO_ROOT
 
 SCRIPT = REPO_ROOT / "scripts" / "env_to_values.py"
 spec = importlib.util.spec_from_file_location("env_to_values", SCRIPT)

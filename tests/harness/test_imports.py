@@ -4,7 +4,7 @@ module's meaning depend on which one was imported first)."""
 import ast
 from pathlib import Path
 
-from fixtures.settings import REPO_ROOT
+from tests.ours import REPO_ROOT
 
 FIXTURES = REPO_ROOT / "fixtures"
 

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from fixtures.criteria import CRITERIA
-from fixtures.settings import REPO_ROOT
+from tests.ours import REPO_ROOT
 
 SUITE = """
 import pytest

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from fixtures.kube import summary_metrics, usage
-from fixtures.settings import REPO_ROOT
+from tests.ours import REPO_ROOT
 
 
 def _agent() -> ModuleType:

@@ -12,8 +12,8 @@ import pytest
 from fixtures import proc
 from fixtures.bundle import Bundle
 from fixtures.diagnosis import diagnose
-from fixtures.settings import REPO_ROOT
 from fixtures.targets.local import LocalTarget
+from tests.ours import REPO_ROOT
 
 BACKEND_DIR = REPO_ROOT / "backend"
 

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fixtures.settings import REPO_ROOT
+from tests.ours import REPO_ROOT
 
 
 def _step(nodeid: str) -> tuple[int, ...]:

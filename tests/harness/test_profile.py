@@ -10,14 +10,14 @@ import pytest
 import yaml
 
 from fixtures import profile
-from fixtures.settings import REPO_ROOT
 from tests.harness.nested import nested_env
+from tests.ours import OUR_PROFILE, REPO_ROOT
 
 
 def test_our_app_is_a_short_profile_over_the_defaults() -> None:
-    lines = profile.DEFAULT_PROFILE.read_text().splitlines()
+    lines = OUR_PROFILE.read_text().splitlines()
     assert len([line for line in lines if not line.startswith("#")]) <= 16
-    ours = profile.load(profile.DEFAULT_PROFILE, REPO_ROOT)
+    ours = profile.load(OUR_PROFILE, REPO_ROOT)
     assert [r.name for r in ours.deploy.releases] == ["todo-backend", "todo-frontend"]
     assert set(ours.images) == {"backend", "frontend"}
     assert ours.api.auth.register_path.endswith("/register")
@@ -119,7 +119,7 @@ def test_a_profile_mistake_stops_the_session_before_anything_is_built(
 
 
 # What only our app's profile may name: its routes, labels, chart paths and values keys.
-OURS = profile.load(profile.DEFAULT_PROFILE, REPO_ROOT)
+OURS = profile.load(OUR_PROFILE, REPO_ROOT)
 OUR_NAMES = {
     *(path for _key, path in profile.repo_paths(OURS) if "/" in path),  # Dockerfiles, charts
     *(release.name for release in OURS.deploy.releases),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.settings import REPO_ROOT
+from tests.ours import REPO_ROOT
 
 ARCHIVE = re.compile(r"\.(tar(\.\w+)?|tgz|tbz2?|txz|zip|jar|whl|deb|rpm|7z)$", re.I)
 # Folder names that hold someone else's code copied in.

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from fixtures.settings import REPO_ROOT
+from tests.ours import REPO_ROOT
 
 
 def _readme_modules() -> tuple[set[str], set[str]]:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from fixtures import criteria
-from fixtures.settings import REPO_ROOT
 from fixtures.verdicts import TestResult, gate_failures, judge
+from tests.ours import REPO_ROOT
 
 C08 = criteria.get("C-08")
 C01 = criteria.get("C-01")

@@ -15,7 +15,7 @@ import pytest
 from fixtures import proc, retry
 from fixtures.kube import Kube
 from fixtures.retry import retrying, transient_cause
-from fixtures.settings import REPO_ROOT
+from tests.ours import REPO_ROOT
 
 TRANSIENT = {
     "kubectl while the API server starts": (

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from fixtures import scripts
+from tests.ours import REPO_ROOT
 
 
 def scratch(kind: str, **extra: object) -> scripts.ScratchDeployment:
@@ -56,7 +57,7 @@ def test_minikube_runs_every_script_in_plan_order() -> None:
     assert pytest_args[pytest_args.index("--reports-dir") + 1] == "/tmp/s06/reports"
     assert pytest_args[pytest_args.index("-m") + 1] == "mvp"
     assert undeploy.args == ("--purge",)
-    assert all(Path(s.argv[0]).is_file() for s in steps), "every planned script exists"
+    assert all((REPO_ROOT / s.argv[0]).is_file() for s in steps), "every planned script exists"
 
 
 @pytest.mark.parametrize("kind", ["kind", "kube"])
@@ -115,18 +116,18 @@ def test_the_nested_run_must_pass_from_the_installs_on() -> None:
     assert scripts.nested_run_problems({}) == ["completion.json has no criteria list"]
 
 
-def test_a_script_run_keeps_exit_code_and_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    script = tmp_path / "slow.sh"
+def test_a_script_run_keeps_exit_code_and_output(tmp_path: Path) -> None:
+    (tmp_path / "scripts").mkdir()
+    script = tmp_path / "scripts" / "slow.sh"
     script.write_text(
         '#!/usr/bin/env bash\necho "namespace=$NAMESPACE"\n[ "${1:-}" = fail ] && exit 3\nsleep "${1:-0}"\n'
     )
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setattr(scripts, "SCRIPTS_DIR", tmp_path)
     env = scripts.script_env("ns-x", tmp_path / "k", tmp_path / "s")
-    ok = scripts.run_step(scripts.ScriptStep("slow.sh", (), "echo"), env)
+    ok = scripts.run_step(scripts.ScriptStep("slow.sh", (), "echo"), env, tmp_path)
     assert ok.ok and ok.output.strip() == "namespace=ns-x"
-    failed = scripts.run_step(scripts.ScriptStep("slow.sh", ("fail",), "fail"), env)
+    failed = scripts.run_step(scripts.ScriptStep("slow.sh", ("fail",), "fail"), env, tmp_path)
     assert failed.exit_code == 3 and not failed.ok
-    late = scripts.run_step(scripts.ScriptStep("slow.sh", ("5",), "time out", timeout_s=0.5), env)
+    late = scripts.run_step(scripts.ScriptStep("slow.sh", ("5",), "time out", timeout_s=0.5), env, tmp_path)
     assert late.exit_code == -1 and "timed out after 0.5 s" in late.output
     assert late.summary()["script"] == "scripts/slow.sh 5"

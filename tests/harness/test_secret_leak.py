@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from fixtures.kube import Kube
-from fixtures.settings import REPO_ROOT
 from tests.harness.nested import nested_env
+from tests.ours import REPO_ROOT
 
 
 @pytest.mark.live_cluster

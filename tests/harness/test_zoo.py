@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from fixtures import proc
-from fixtures.settings import REPO_ROOT
 from tests.harness import zoo
 from tests.harness.nested import nested_env
+from tests.ours import REPO_ROOT
 
 # A profile that names nothing of the zoo's pages: the API is the common case, the UI is found.
 PROFILE = "name: zoo\n"

@@ -9,7 +9,7 @@ import pytest
 from fixtures import images, proc
 from fixtures.evidence import Evidence
 from fixtures.helm import INSTALL_HINT, major_version
-from fixtures.settings import REPO_ROOT, HarnessSettings
+from fixtures.settings import HarnessSettings
 from fixtures.targets import ClusterTarget, Deployment
 
 # Phase steps are part of every tier's run: the criteria rest on them (see README, "Phases").
@@ -66,7 +66,7 @@ def test_1_5_helm_is_installed(cluster_target: ClusterTarget, evidence: Evidence
 
 
 @pytest.mark.needs("own_app")
-def test_1_6_ai_tools_inventory(evidence: Evidence) -> None:
+def test_1_6_ai_tools_inventory(settings: HarnessSettings, evidence: Evidence) -> None:
     """Which of the plan's AI tools are here. They are optional (plan risk R-05): an absent tool is
     no failure, but each one must have its fallback commands in docs/AI-TOOLS-GUIDE.md."""
     inventory = {}
@@ -77,7 +77,7 @@ def test_1_6_ai_tools_inventory(evidence: Evidence) -> None:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
         inventory[name] = "available" if done.returncode == 0 else f"installed, but `{' '.join(argv)}` fails"
     evidence.json("AI tools (plan 1.6; fallbacks in docs/AI-TOOLS-GUIDE.md)", inventory)
-    guide = (REPO_ROOT / "docs" / "AI-TOOLS-GUIDE.md").read_text()
+    guide = (settings.app_repo / "docs" / "AI-TOOLS-GUIDE.md").read_text()
     sections = dict(re.findall(r"^## (.+?)\n(.*?)(?=^## |\Z)", guide, re.M | re.S))
     for name, status in inventory.items():
         if status == "available":

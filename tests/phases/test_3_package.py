@@ -18,7 +18,6 @@ from fixtures.evidence import Evidence
 from fixtures.helm import Helm, HelmUnavailable
 from fixtures.profile import PLACEHOLDERS, Profile, Release, fill_values
 from fixtures.settings import HarnessSettings
-from tests.ours import CHARTS
 
 pytestmark = [pytest.mark.phase3, pytest.mark.mvp]
 
@@ -91,8 +90,13 @@ def _render_values(release: Release, repo: Path) -> dict[str, Any]:
     return values | fill_values(release.set, none)
 
 
-def _check_files(name: str, evidence: Evidence) -> None:
-    chart = CHARTS[name]
+@pytest.fixture
+def charts(app_profile: Profile, settings: HarnessSettings) -> dict[str, Path]:
+    """Image name -> the chart of the release that runs it, in the app's repository."""
+    return {image: settings.app_repo / r.chart for r in app_profile.deploy.releases for image in r.images}
+
+
+def _check_files(chart: Path, name: str, evidence: Evidence) -> None:
     missing = [f for f in CHECKLIST[name] if not (chart / f).is_file()]
     assert not missing, f"{chart.name} lacks {missing}"
     meta = yaml.safe_load((chart / "Chart.yaml").read_text())
@@ -121,8 +125,8 @@ def _lint(app: Profile, repo: Path, image: str, evidence: Evidence) -> None:
 
 
 @pytest.mark.needs("own_app")
-def test_3_1_to_3_8_backend_chart_files(evidence: Evidence) -> None:
-    _check_files("backend", evidence)
+def test_3_1_to_3_8_backend_chart_files(charts: dict[str, Path], evidence: Evidence) -> None:
+    _check_files(charts["backend"], "backend", evidence)
 
 
 @pytest.mark.needs("repository")
@@ -131,8 +135,8 @@ def test_3_9_backend_chart_lints_clean(app_profile: Profile, settings: HarnessSe
 
 
 @pytest.mark.needs("own_app")
-def test_3_10_to_3_16_frontend_chart_files(evidence: Evidence) -> None:
-    _check_files("frontend", evidence)  # the NodePort (30080) is checked on the render, in 3.18
+def test_3_10_to_3_16_frontend_chart_files(charts: dict[str, Path], evidence: Evidence) -> None:
+    _check_files(charts["frontend"], "frontend", evidence)  # the NodePort (30080) is checked on the render, in 3.18
 
 
 @pytest.mark.needs("repository")
@@ -141,18 +145,18 @@ def test_3_17_frontend_chart_lints_clean(app_profile: Profile, settings: Harness
 
 
 @pytest.mark.needs("own_app")
-def test_3_18_charts_render_valid_hardened_manifests(evidence: Evidence) -> None:
+def test_3_18_charts_render_valid_hardened_manifests(charts: dict[str, Path], evidence: Evidence) -> None:
     client = Helm()
     try:
-        backend = client.template("todo-backend", CHARTS["backend"], values=SECRET_VALUES)
-        frontend = client.template("todo-frontend", CHARTS["frontend"])
+        backend = client.template("todo-backend", charts["backend"], values=SECRET_VALUES)
+        frontend = client.template("todo-frontend", charts["frontend"])
     except HelmUnavailable as exc:
         pytest.skip(str(exc))
     evidence.text(f"helm template todo-backend ({backend.tool})", backend.text)
     evidence.text(f"helm template todo-frontend ({frontend.tool})", frontend.text)
     rendered: list[dict[str, Any]] = backend.objects + frontend.objects
     problems: list[str] = []
-    versions = manifests.schema_versions(_kube_version_floor(list(CHARTS.values())))
+    versions = manifests.schema_versions(_kube_version_floor(list(charts.values())))
     for version in versions:
         problems += manifests.schema_problems(rendered, version)
     for obj in rendered:
