@@ -73,6 +73,7 @@ test-acceptance: setup ## the MVP criteria the local target can check, as a gate
 # The charts (phase 3), the scripts (S-06) and the docs (S-07): what needs no cluster.
 test-package: harness ## charts, scripts and docs (phases 3 and 6, S-07)
 	.venv/bin/pytest tests/phases/test_3_package.py tests/phases/test_6_document.py tests/acceptance/test_should.py \
+		tests/ours/test_conventions.py \
 		--target local --reports-dir=$(TEST_REPORTS)/package $(ARGS)
 
 test: lint test-backend test-harness test-acceptance test-package ## the whole suite: lint, backend, harness, acceptance gate, package
@@ -80,17 +81,16 @@ test: lint test-backend test-harness test-acceptance test-package ## the whole s
 # The images built and run as containers: every criterion the docker target can check must PASS
 # (N-01 is left out: it judges the AI usage log, how the deployment was made, not the target).
 test-docker: setup ## every criterion the docker target can check, as a gate
-	.venv/bin/pytest tests/acceptance tests/phases --target docker --gate -m "not needs_cluster" -k "not test_n01" $(ARGS)
+	.venv/bin/pytest tests/acceptance tests/phases tests/ours --target docker --gate -m "not needs_cluster" -k "not test_n01" $(ARGS)
 
 # The second reference app (examples/tidy-todo, its profile examples/tidy-todo/todo-harness.yaml): an app unlike ours that the
 # harness judges from its profile alone, with the offline OpenAI-compatible stub for its assistant.
-# Its gates select the criteria (C-01..C-14, S-01..S-07: its own scripts and guides too), not the phase steps
-# that know only our own app's conventions (needs_own_app).
+# Its gates select the criteria (C-01..C-14, S-01..S-07: its own scripts and guides too).
 EXAMPLE := --app-repo examples/tidy-todo --ai-stub
-EXAMPLE_CLUSTER_GATE := (mvp or should) and criterion and not needs_own_app
+EXAMPLE_CLUSTER_GATE := (mvp or should) and criterion
 test-example-docker: setup ## the second reference app's criteria on the docker target (C-01, C-02, C-08..C-14), as a gate
 	.venv/bin/pytest tests/acceptance --target docker --gate $(EXAMPLE) \
-		-m "mvp and criterion and not needs_cluster and not needs_own_app" \
+		-m "mvp and criterion and not needs_cluster" \
 		--reports-dir=$(TEST_REPORTS)/example-docker $(ARGS)
 
 # todo-backend:latest and todo-frontend:latest from the official bases (see scripts/build-images.sh).

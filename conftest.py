@@ -1,21 +1,26 @@
-"""The harness's plugin (fixtures/harness.py: its modules hold their own options, hooks and fixtures)."""
+"""This repository's own configuration (not shipped with the harness): the harness's plugin for a
+checkout run as is, pytester for the self-tests, and tests/ours collected only for our own app."""
 
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 
-if TYPE_CHECKING:  # imported for real only through pytest_plugins, so that pytest rewrites its asserts
-    from fixtures.targets.base import Deployment
+from fixtures.settings import SETTINGS_KEY
 
 pytest_plugins = [
     "fixtures.harness",  # installed, its entry point has loaded it already; this is for a checkout run as is
     "pytester",  # the harness's self-tests (tests/harness) run small pytest sessions
 ]
 
+HERE = Path(__file__).resolve().parent
+OURS = HERE / "tests" / "ours"
 
-# Here, not in a plugin module: a conftest's fixture is how pytest lets a project replace a plugin's
-# (pytest-playwright's own `base_url` fallback).
-@pytest.fixture(scope="session")
-def base_url(deployment: "Deployment") -> str:
-    """pytest-playwright's `base_url`: pages `goto("/login")` on the deployed frontend."""
-    return deployment.frontend_url
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """tests/ours checks this repository's own app's conventions: another app's session (--app-repo
+    elsewhere) never collects them. This repository's test, not the harness's: the harness judges
+    every app, ours included, from its profile alone."""
+    settings = config.stash.get(SETTINGS_KEY, None)
+    if collection_path == OURS and settings is not None and settings.app_repo.resolve() != HERE:
+        return True
+    return None

@@ -19,11 +19,11 @@ def test_n01_ai_tools_did_most_operations(settings: HarnessSettings, app_profile
     share = usage.ai_share(entries)
     harness_lines = sum(1 for e in entries if e.get("by") == "harness")
     if share.total == 0:
-        # Our scripts log each step; another app's log is written by its own tools (the README's format).
-        way = "deploy with scripts/deploy.sh (it logs each step), or add" if settings.own_app else "add"
+        # The log is written by the app's scripts and tools, or by people (the README's format).
         pytest.skip(
             f"no operation of the scripts or of people in {log} yet ({harness_lines} of the harness's own); "
-            f"next: {way} your own operations to the log, a JSON line each "
+            "next: deploy with the app's scripts if they log their steps, or add your own operations to the log, "
+            "a JSON line each "
             "(the format: the harness's docs/AI-TOOLS-GUIDE.md)"
         )
     installed = usage.installed_ai_tools()

@@ -96,3 +96,18 @@ def test_only_fixtures_shipped_knows_where_the_harness_s_files_are() -> None:
         if path.name != "shipped.py" and re.search(r"__file__|REPO_ROOT|\.parents\[", text):
             found.append(str(path.relative_to(REPO_ROOT)))
     assert found == []
+
+
+def test_the_plans_checks_tell_no_app_by_its_path_but_in_s06() -> None:
+    """The plan's checks judge every app, ours included, from its profile: our conventions are this
+    repository's own tests (tests/ours). One place is left that tells our app by its path: S-06's
+    run of our full script plan (fixtures/settings.py: own_app), until the profile's deploy_scripts
+    can say it."""
+    roots = [REPO_ROOT / "fixtures", REPO_ROOT / "tests" / "phases", REPO_ROOT / "tests" / "acceptance"]
+    found = sorted(
+        str(path.relative_to(REPO_ROOT))
+        for root in roots
+        for path in root.rglob("*.py")
+        if "own_app" in path.read_text()
+    )
+    assert found == ["fixtures/settings.py", "tests/acceptance/test_should.py"]

@@ -95,27 +95,25 @@ ALL_TOOLS = {"docker": True, "minikube": True, "kubectl": True, "helm": True}
 
 def test_the_cluster_hint_names_what_to_install_and_what_to_run_next() -> None:
     hint = cluster.cluster_hint(ALL_TOOLS | {"minikube": False, "helm": False}, None)
-    assert "scripts/dev/local-cluster.sh up" in hint and "--target local-cluster" in hint
+    assert "--target local-cluster" in hint
     assert hint.startswith("install Minikube (https://minikube.sigs.k8s.io/docs/start/), Helm 3 or 4 (https://helm.sh/")
-    assert "then run scripts/setup-minikube.sh and `pytest -m mvp --target minikube` (without Minikube" in hint
+    assert "then run `minikube start --cpus 4 --memory 4096` and `pytest -m mvp --target minikube`" in hint
     assert "kubectl" not in hint and "Docker" not in hint
 
 
 def test_the_cluster_hint_says_to_start_minikube_when_everything_is_installed() -> None:
     hint = cluster.cluster_hint(ALL_TOOLS, "Minikube is not running")
-    assert hint == ("Minikube is not running; run scripts/setup-minikube.sh and `pytest -m mvp --target minikube`")
+    start = "run `minikube start --cpus 4 --memory 4096` and `pytest -m mvp --target minikube`"
+    assert hint == f"Minikube is not running; {start}"
     assert "--target minikube" in cluster.cluster_hint(ALL_TOOLS, None)
 
 
-def test_the_cluster_hint_for_another_app_names_no_script_or_guide_of_ours_in_its_repository() -> None:
-    hint = cluster.cluster_hint(ALL_TOOLS | {"minikube": False}, None, own_app=False)
+def test_the_cluster_hint_names_no_script_or_guide_of_an_app_s_repository() -> None:
+    """The same for every app: no script of ours (the app's repository has none), but the harness's
+    own local-cluster script where it is."""
+    hint = cluster.cluster_hint(ALL_TOOLS | {"minikube": False}, None)
     assert "scripts/setup-minikube.sh" not in hint and "DEPLOYMENT-GUIDE" not in hint, hint
-    assert "`minikube start --cpus 4 --memory 4096` and `pytest -m mvp --target minikube`" in hint
-    # The harness's own local-cluster script, where it is (the team's repository has none).
     assert f"as root: {cluster.LOCAL_CLUSTER_SCRIPT} up," in hint and cluster.LOCAL_CLUSTER_SCRIPT.is_absolute()
-    hint = cluster.cluster_hint(ALL_TOOLS, "Minikube is not running", own_app=False)
-    start = "run `minikube start --cpus 4 --memory 4096` and `pytest -m mvp --target minikube`"
-    assert hint == f"Minikube is not running; {start}"
 
 
 def test_the_node_port_of_a_service() -> None:

@@ -195,7 +195,8 @@ def test_url_mode_reads_no_repository_unless_one_is_named(tmp_path: Path) -> Non
 
 
 def test_the_local_target_refuses_another_teams_app_at_session_start(tmp_path: Path) -> None:
-    """It runs only our sources: for another app it would FAIL C-08 with "no known cause"."""
+    """It runs an app from its sources only as its profile's `local` says: for another app it would
+    FAIL C-08 with "no known cause"."""
     (tmp_path / "their-app").mkdir()
     (tmp_path / "their-app" / "profile.yaml").write_text("name: theirs\n")
     argv = [sys.executable, "-m", "pytest", "tests/acceptance/test_mvp.py", "-p", "no:cacheprovider", "-o", "addopts="]
@@ -203,7 +204,8 @@ def test_the_local_target_refuses_another_teams_app_at_session_start(tmp_path: P
     argv += ["--app-repo", str(tmp_path / "their-app"), "--reports-dir", str(tmp_path / "reports")]
     done = subprocess.run(argv, cwd=REPO_ROOT, env=nested_env(), capture_output=True, text=True, timeout=120)
     assert done.returncode == 4, done.stdout[-2000:] + done.stderr[-2000:]  # a usage error, before any test
-    assert "runs only this repository's own app" in done.stderr and "--target docker" in done.stderr, done.stderr
+    assert "does not say how to run it from its sources (local)" in done.stderr, done.stderr
+    assert "--target docker" in done.stderr, done.stderr
 
 
 def test_what_a_profile_does_not_describe_is_not_run_with_the_reason(tmp_path: Path) -> None:

@@ -1,6 +1,8 @@
 """N-01's usage log: the share it computes, and the verdicts a session gives on it."""
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -98,12 +100,22 @@ def test_n01_is_not_run_without_a_log(pytester: pytest.Pytester) -> None:
     assert status == "NOT RUN" and "no operation of the scripts or of people" in reason
 
 
-def test_n01_without_a_log_for_another_app_names_no_script_of_ours(pytester: pytest.Pytester) -> None:
+def test_n01_without_a_log_names_no_script_of_ours_for_any_app(pytester: pytest.Pytester) -> None:
     from tests.ours import REPO_ROOT
 
     other = [f"--app-repo={REPO_ROOT / 'examples' / 'tidy-todo'}"]  # its profile is found there
-    status, reason = _n01(pytester, None, *other)["N-01"]
-    assert status == "NOT RUN" and "next: add your own operations to the log" in reason, reason
-    assert "scripts/deploy.sh" not in reason
-    status, reason = _n01(pytester, None)["N-01"]
-    assert "next: deploy with scripts/deploy.sh" in reason, reason
+    for app in (other, []):
+        status, reason = _n01(pytester, None, *app)["N-01"]
+        assert status == "NOT RUN" and "or add your own operations to the log" in reason, reason
+        assert "scripts/deploy.sh" not in reason
+
+
+def test_gordon_is_the_docker_ai_plugin_not_dockers_own_help() -> None:
+    """Without the plugin `docker ai --help` prints docker's general help and exits 0: once read as
+    "Gordon is available" (step 1.6, N-01's evidence)."""
+    dockers_own = "\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers\n"
+    assert not usage.gordon_answers(dockers_own)
+    assert usage.gordon_answers("\nUsage:  docker ai [OPTIONS] [PROMPT]\n\nAsk Gordon, Docker's AI agent\n")
+    if shutil.which("docker"):
+        done = subprocess.run(["docker", "ai", "--help"], capture_output=True, text=True, timeout=30)
+        assert ("gordon" in usage.installed_ai_tools()) == usage.gordon_answers(done.stdout + done.stderr)

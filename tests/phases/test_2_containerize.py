@@ -14,7 +14,7 @@ from fixtures.evidence import Evidence
 from fixtures.images import Images
 from fixtures.profile import Profile
 from fixtures.settings import HarnessSettings
-from fixtures.targets import ClusterTarget, Deployment, Target
+from fixtures.targets import ClusterTarget, Deployment
 
 pytestmark = [pytest.mark.phase2, pytest.mark.mvp]
 
@@ -31,11 +31,6 @@ FORBIDDEN = {
 }
 # Folders that must not appear at all (not even empty).
 FORBIDDEN_TOP_LEVEL = {".git", ".venv", "venv", "node_modules", "tests", ".next"}
-# This repository's own app: files its images cannot do without (beyond what the Dockerfiles COPY).
-NEEDED = {
-    "backend": ["pyproject.toml", "uv.lock", "alembic.ini", "app/main.py", "migrations/env.py"],
-    "frontend": ["package.json", "package-lock.json", "next.config.ts", "app/layout.tsx", "lib/api.ts"],
-}
 # Dependency manifests: copied (and installed) before any source, so that a change to the sources
 # keeps the dependency layer.
 DEPENDENCY_FILE = re.compile(
@@ -44,39 +39,18 @@ DEPENDENCY_FILE = re.compile(
 )
 
 
-def _instructions(dockerfile: Path) -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
-    text = re.sub(r"\\\n", " ", dockerfile.read_text())
-    pairs = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            word, _, rest = line.partition(" ")
-            pairs.append((word.upper(), rest.strip()))
-    return pairs
-
-
-def _copy_sources(args: str) -> list[str]:
-    """The context paths a COPY instruction's arguments name (flags and the destination left out)."""
-    words = [w for w in args.split() if not w.startswith("--")]
-    if args.strip().startswith("["):  # the JSON form
-        words = [w.strip('[]",') for w in args.split(",")]
-    return words[:-1]
-
-
 def _described(image_set: Images, name: str) -> None:
     """What the profile does not describe is NOT RUN with that reason, never a KeyError."""
     if name not in image_set.specs:
         pytest.skip(f"the app profile describes no {name} image (images.{name}): no Dockerfile to check or build")
 
 
-def _check_dockerfile(image_set: Images, name: str, own_app: bool, evidence: Evidence) -> None:
+def _check_dockerfile(image_set: Images, name: str, evidence: Evidence) -> None:
     """The plan's multi-stage Dockerfile, hardened: non-root, exec-form CMD, dependencies before
-    sources, no secrets; for this repository's own app also its conventions (base images as build
-    args, a numeric APP_UID, a HEALTHCHECK)."""
+    sources, no secrets."""
     _described(image_set, name)
     dockerfile = image_set.specs[name].dockerfile
-    steps = _instructions(dockerfile)
+    steps = images.instructions(dockerfile)
     evidence.text(f"{dockerfile.name} ({name})", dockerfile.read_text())
     froms = [args for word, args in steps if word == "FROM"]
     assert len(froms) >= 2, "multi-stage: a build stage and a runtime stage"
@@ -86,26 +60,19 @@ def _check_dockerfile(image_set: Images, name: str, own_app: bool, evidence: Evi
     assert cmd and cmd[-1].startswith("["), "exec-form CMD"
     copies = [args for word, args in steps if word == "COPY" and "--from" not in args]
     first = copies[0] if copies else ""
-    assert any(DEPENDENCY_FILE.search(source) for source in _copy_sources(first)), (
+    assert any(DEPENDENCY_FILE.search(source) for source in images.copy_sources(first)), (
         f"the dependency manifest is copied (and dependencies installed) before any source; first COPY: {first!r}"
     )
     assert not any("SECRET" in args or "API_KEY" in args for word, args in steps if word in ("ENV", "ARG")), (
         "no secrets"
     )
-    if own_app:
-        problems = images.from_problems(froms)
-        assert not problems, "\n".join(problems)
-        assert any(word == "ARG" and re.match(r"\w+_IMAGE=", args) for word, args in steps), "base image as a build arg"
-        assert re.fullmatch(r"\$\{APP_UID\}(:\$\{APP_UID\})?|\d+(:\d+)?", users[-1]), "numeric non-root USER"
-        assert re.search(r"APP_UID=(\d+)", dockerfile.read_text()) and "APP_UID=0" not in dockerfile.read_text()
-        assert any(word == "HEALTHCHECK" for word, _ in steps), "a HEALTHCHECK"
 
 
 def _check_ignore_file(
-    image_set: Images, name: str, settings: HarnessSettings, own_app: bool, tmp_path: Path, evidence: Evidence
+    image_set: Images, name: str, settings: HarnessSettings, tmp_path: Path, evidence: Evidence
 ) -> None:
     """The build context Docker really receives keeps secrets, virtualenvs, dependencies, VCS and
-    tests out, and keeps in everything the Dockerfile copies (and, for our app, what it needs)."""
+    tests out, and keeps in everything the Dockerfile copies."""
     _described(image_set, name)
     spec = image_set.specs[name]
     try:  # reported here; for another app it never stops the build (fixtures/images.py: check_context)
@@ -129,9 +96,9 @@ def _check_ignore_file(
     assert not leaked, f"the ignore file let these into the build context: {leaked}"
     copied = [
         source.removeprefix("./").rstrip("/")
-        for word, args in _instructions(spec.dockerfile)
+        for word, args in images.instructions(spec.dockerfile)
         if word in ("COPY", "ADD") and "--from" not in args
-        for source in _copy_sources(args)
+        for source in images.copy_sources(args)
     ]
     missing = [
         source
@@ -139,7 +106,6 @@ def _check_ignore_file(
         if source not in ("", ".")
         and not any(fnmatch.fnmatch(path, source) or path.startswith(source + "/") for path in sent)
     ]
-    missing += [relative for relative in (NEEDED[name] if own_app else []) if relative not in sent]
     assert not missing, f"the ignore file keeps needed files out: {missing}"
 
 
@@ -165,17 +131,15 @@ def _check_image_contents(image_set: Images, name: str, evidence: Evidence) -> N
 
 
 @pytest.mark.needs("repository")
-def test_2_1_backend_dockerfile_is_multistage_and_hardened(
-    image_set: Images, target: Target, evidence: Evidence
-) -> None:
-    _check_dockerfile(image_set, "backend", "own_app" in target.capabilities, evidence)
+def test_2_1_backend_dockerfile_is_multistage_and_hardened(image_set: Images, evidence: Evidence) -> None:
+    _check_dockerfile(image_set, "backend", evidence)
 
 
 @pytest.mark.needs("repository")
 def test_2_2_backend_dockerignore_keeps_junk_out(
-    image_set: Images, settings: HarnessSettings, target: Target, tmp_path: Path, evidence: Evidence
+    image_set: Images, settings: HarnessSettings, tmp_path: Path, evidence: Evidence
 ) -> None:
-    _check_ignore_file(image_set, "backend", settings, "own_app" in target.capabilities, tmp_path, evidence)
+    _check_ignore_file(image_set, "backend", settings, tmp_path, evidence)
 
 
 @pytest.mark.needs("docker")
@@ -190,17 +154,15 @@ def test_2_4_backend_image_runs_healthy(deployment: Deployment, app_profile: Pro
 
 
 @pytest.mark.needs("repository")
-def test_2_5_frontend_dockerfile_is_multistage_and_hardened(
-    image_set: Images, target: Target, evidence: Evidence
-) -> None:
-    _check_dockerfile(image_set, "frontend", "own_app" in target.capabilities, evidence)
+def test_2_5_frontend_dockerfile_is_multistage_and_hardened(image_set: Images, evidence: Evidence) -> None:
+    _check_dockerfile(image_set, "frontend", evidence)
 
 
 @pytest.mark.needs("repository")
 def test_2_6_frontend_dockerignore_keeps_junk_out(
-    image_set: Images, settings: HarnessSettings, target: Target, tmp_path: Path, evidence: Evidence
+    image_set: Images, settings: HarnessSettings, tmp_path: Path, evidence: Evidence
 ) -> None:
-    _check_ignore_file(image_set, "frontend", settings, "own_app" in target.capabilities, tmp_path, evidence)
+    _check_ignore_file(image_set, "frontend", settings, tmp_path, evidence)
 
 
 @pytest.mark.needs("docker")

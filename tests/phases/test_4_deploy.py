@@ -1,9 +1,5 @@
-"""Plan phase 4, DEPLOY: 4.1 (the secrets file) everywhere, 4.2-4.8 on cluster targets."""
-
-import json
-import subprocess
-import sys
-from pathlib import Path
+"""Plan phase 4, DEPLOY: 4.2-4.8 on cluster targets (4.1, how our scripts make the secrets file, is
+this repository's own test: tests/ours)."""
 
 import httpx
 import pytest
@@ -11,30 +7,9 @@ import yaml
 
 from fixtures.evidence import Evidence
 from fixtures.profile import Profile
-from fixtures.settings import HarnessSettings
 from fixtures.targets import ClusterTarget, Deployment
 
 pytestmark = [pytest.mark.phase4, pytest.mark.mvp]
-
-
-@pytest.mark.needs("own_app")
-def test_4_1_secrets_file_from_env(settings: HarnessSettings, tmp_path: Path, evidence: Evidence) -> None:
-    repo = settings.app_repo
-    env = tmp_path / ".env"
-    env.write_text((repo / ".env.example").read_text() + "SECRET_KEY=from-env-file-0123456789\n")
-    done = subprocess.run(
-        [sys.executable, str(repo / "scripts" / "env_to_values.py"), str(env)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert done.returncode == 0, done.stderr
-    values = json.loads(done.stdout)
-    evidence.json("values from .env.example (+ a SECRET_KEY)", {k: sorted(v) for k, v in values.items()})
-    assert values["secrets"]["secretKey"] == "from-env-file-0123456789"
-    for secret_path in (".env", ".secrets/backend-values.yaml"):
-        ignored = subprocess.run(["git", "check-ignore", "-q", secret_path], cwd=repo)
-        assert ignored.returncode == 0, f"{secret_path} must be ignored by git (plan risk R-10)"
 
 
 def _install_ok(cluster: ClusterTarget, image: str, evidence: Evidence) -> None:

@@ -12,7 +12,6 @@ import pytest
 from fixtures.evidence import Evidence
 from fixtures.profile import PROFILE_KEY, Profile
 from fixtures.settings import HarnessSettings
-from fixtures.targets import Target
 
 pytestmark = [pytest.mark.phase6, pytest.mark.mvp, pytest.mark.needs("repository")]
 
@@ -45,21 +44,13 @@ def test_6_1_to_6_4_s07_guides_are_complete(
 
 
 def test_6_5_scripts_explain_themselves_and_refuse_bad_arguments(
-    script: str, settings: HarnessSettings, target: Target, evidence: Evidence
+    script: str, settings: HarnessSettings, evidence: Evidence
 ) -> None:
     path = settings.app_repo / script
     assert path.is_file(), f"{script} is missing from {settings.app_repo}"
-    if "own_app" not in target.capabilities:
-        # Another team's code runs on the judge's machine only where a step must (image builds,
-        # S-06): here its scripts are read, never run.
-        _read_script(path, script, evidence)
-        return
-    # --help and a flag no script has: neither may change anything.
-    done = subprocess.run([str(path), "--help"], capture_output=True, text=True, timeout=30)
-    evidence.text(f"{script} --help", done.stdout + done.stderr)
-    assert done.returncode == 0 and "usage" in (done.stdout + done.stderr).lower(), done.stderr
-    wrong = subprocess.run([str(path), "--no-such-flag"], capture_output=True, text=True, timeout=30)
-    assert wrong.returncode != 0, f"{script} accepted --no-such-flag: {wrong.stdout[-300:]}"
+    # The app's code runs on the judge's machine only where a step must (image builds, S-06): here
+    # its scripts are read, never run (this repository runs its own too: tests/ours).
+    _read_script(path, script, evidence)
 
 
 def _read_script(path: Path, script: str, evidence: Evidence) -> None:

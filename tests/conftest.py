@@ -1,0 +1,16 @@
+"""The plan's checks' own fixture (shipped with them, fixtures/shipped.py): here, not in a plugin
+module, since a conftest's fixture is how pytest lets a project replace a plugin's (pytest-playwright's
+own `base_url` fallback)."""
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:  # imported for real only through pytest_plugins, so that pytest rewrites its asserts
+    from fixtures.targets.base import Deployment
+
+
+@pytest.fixture(scope="session")
+def base_url(deployment: "Deployment") -> str:
+    """pytest-playwright's `base_url`: pages `goto("/login")` on the deployed frontend."""
+    return deployment.frontend_url
