@@ -18,10 +18,12 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 
 from fixtures import images  # noqa: E402
 from fixtures.proc import free_port  # noqa: E402
+from fixtures.profile import load  # noqa: E402
 from fixtures.settings import resolve  # noqa: E402
 from fixtures.targets import http_ok  # noqa: E402
 
@@ -82,7 +84,8 @@ def main() -> None:
         sys.exit(f"bench: {problem}")
     base_args = images.base_build_args("auto")
     print(f"base images     {base_args or 'official defaults'}")
-    for name, spec in images.Images(resolve({}, environ={})).specs.items():
+    settings = resolve({}, environ={}, cwd=REPO)
+    for name, spec in images.Images(settings, load(settings.app, settings.app_repo)).specs.items():
         tag = f"{spec.repository}:bench"
         if not args.skip_cold:
             cold = _build(spec, tag, spec.context, base_args, "--no-cache")

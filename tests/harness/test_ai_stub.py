@@ -16,7 +16,7 @@ from fixtures.settings import resolve
 from fixtures.targets.base import TargetError
 from fixtures.targets.cluster import ClusterTarget
 from fixtures.targets.local import LocalTarget
-from tests.ours import OUR_PROFILE, REPO_ROOT
+from tests.ours import OUR_PROFILE, OURS, REPO_ROOT
 
 # The official SDK, as the apps under test use it (the backend's environment has it).
 SDK_PYTHON = REPO_ROOT / "backend" / ".venv" / "bin" / "python"
@@ -93,7 +93,9 @@ def test_our_app_adds_a_task_from_chat_against_the_stub(tmp_path: Path, monkeypa
     with ai_stub.running() as stub:
         monkeypatch.setenv("AI_BASE_URL", stub.url)
         monkeypatch.setenv("OPENAI_API_KEY", "no-key-needed")
-        target = LocalTarget(resolve({"target": "local", "reports_dir": str(tmp_path), "ai_provider": "openai"}, {}))
+        target = LocalTarget(
+            resolve({"target": "local", "reports_dir": str(tmp_path), "ai_provider": "openai"}, {}), OURS
+        )
         try:
             deployment = target.deploy()
             api = TodoApi(deployment.backend_url, load(OUR_PROFILE, REPO_ROOT).api)
@@ -109,7 +111,7 @@ def test_our_app_adds_a_task_from_chat_against_the_stub(tmp_path: Path, monkeypa
 
 def test_a_cluster_target_refuses_the_stub_its_pods_cannot_reach(tmp_path: Path) -> None:
     settings = resolve({"target": "kube", "reports_dir": str(tmp_path), "ai_stub": True}, {})
-    target = ClusterTarget(settings, images.Images(settings), ExistingContext(tmp_path))
+    target = ClusterTarget(settings, images.Images(settings, OURS), ExistingContext(tmp_path))
     with pytest.raises(TargetError, match="--ai-stub cannot serve the kube target: its pods have no address"):
         target.deploy()
     # The local cluster's pods reach this machine on their bridge's gateway: the stub listens there.

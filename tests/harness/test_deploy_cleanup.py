@@ -16,6 +16,7 @@ from fixtures.settings import resolve
 from fixtures.targets.cluster import ClusterTarget
 from fixtures.targets.local import LocalTarget
 from fixtures.targets.plugin import deploy_or_undo
+from tests.ours import OURS
 
 
 class Injected(Exception):
@@ -26,7 +27,7 @@ class Injected(Exception):
 def test_a_local_deploy_that_breaks_leaves_no_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, interruption: BaseException
 ) -> None:
-    target = LocalTarget(resolve({"target": "local", "reports_dir": str(tmp_path)}, environ={}))
+    target = LocalTarget(resolve({"target": "local", "reports_dir": str(tmp_path)}, environ={}), OURS)
     real = target._start_and_wait
 
     def start(name: str, *args: Any, **kwargs: Any) -> float:
@@ -53,7 +54,7 @@ def test_a_cluster_deploy_that_breaks_leaves_no_release_or_port_forward(
         environ={},
     )
     cluster = LocalCluster(tmp_path / "logs")
-    target = ClusterTarget(settings, images.Images(settings), cluster)
+    target = ClusterTarget(settings, images.Images(settings, OURS), cluster)
     real_wait_for = proc.wait_for
     forwards: list[Any] = []
 

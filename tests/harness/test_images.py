@@ -7,6 +7,8 @@ import pytest
 
 from fixtures import images, proc
 from fixtures.images import LOCAL_BASES, ImageError, ImageSpec
+from fixtures.profile import load
+from tests.ours import OURS
 
 
 def test_official_bases_need_no_build_args() -> None:
@@ -35,7 +37,7 @@ def _spec(tmp_path: Path) -> ImageSpec:
 
 
 def test_a_differing_or_linked_ignore_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(images, "REPO_ROOT", tmp_path)
+    monkeypatch.chdir(tmp_path)  # messages show paths relative to where the harness runs
     spec = _spec(tmp_path)
     with pytest.raises(ImageError, match="must be an exact copy"):
         images.check_ignore_file(spec)  # missing
@@ -57,7 +59,7 @@ def test_no_build_reuses_by_tag_and_says_when_the_size_is_unknown(monkeypatch: p
 
     monkeypatch.setattr(images, "image_exists", lambda tag: tag.startswith("todo-backend"))
     monkeypatch.setattr(images, "image_size", lambda tag: 123_000_000)
-    image_set = images.Images(resolve({"no_build": True, "image_tag": "v1"}, environ={}))
+    image_set = images.Images(resolve({"no_build": True, "image_tag": "v1"}, environ={}), OURS)
     backend, frontend = image_set.get("backend"), image_set.get("frontend")
     assert (backend.tag, backend.reused, backend.size_bytes) == ("todo-backend:v1", True, 123_000_000)
     assert (frontend.tag, frontend.reused, frontend.size_bytes) == ("todo-frontend:v1", True, None)
@@ -95,7 +97,7 @@ def _other_app(tmp_path: Path, dockerfile: str, base_images: str = "auto") -> im
     options = {"app": str(profile), "app_repo": str(repo), "reports_dir": str(tmp_path / "out")}
     settings = resolve(options | {"base_images": base_images, "image_tag": "harness-selftest"}, environ={})
     assert not settings.own_app
-    return images.Images(settings)
+    return images.Images(settings, load(profile, repo))
 
 
 def _daemon() -> None:

@@ -24,12 +24,12 @@ from fixtures.targets.docker import taken_fixed_ports
 from fixtures.targets.frontend import FrontendBuild, tree_digest
 from fixtures.ui import find_browser
 from tests.harness.nested import nested_env
-from tests.ours import REPO_ROOT
+from tests.ours import OURS, REPO_ROOT
 
 
 def test_local_is_local_even_with_a_daemon(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(images, "daemon_problem", lambda: None)
-    assert isinstance(select_target(resolve({"target": "local"}, environ={})), LocalTarget)
+    assert isinstance(select_target(resolve({"target": "local"}, environ={}), OURS), LocalTarget)
 
 
 @pytest.mark.parametrize(("problem", "expected"), [(None, DockerTarget), ("no Docker daemon answers", LocalTarget)])
@@ -38,18 +38,18 @@ def test_auto_prefers_docker_when_a_daemon_answers_and_no_cluster_does(
 ) -> None:
     monkeypatch.setattr("fixtures.targets.select._cluster_problem", lambda kind, settings: "no cluster")
     monkeypatch.setattr(images, "daemon_problem", lambda: problem)
-    assert isinstance(select_target(resolve({"target": "auto"}, environ={})), expected)
+    assert isinstance(select_target(resolve({"target": "auto"}, environ={}), OURS), expected)
 
 
 def test_docker_target_is_chosen_when_asked() -> None:
-    target = select_target(resolve({"target": "docker"}, environ={}))
+    target = select_target(resolve({"target": "docker"}, environ={}), OURS)
     assert isinstance(target, DockerTarget)
     assert "docker" in target.capabilities and "cluster" not in target.capabilities
 
 
 @pytest.mark.parametrize("target", ["minikube", "kind", "kube"])
 def test_cluster_targets_are_chosen_when_asked(target: str) -> None:
-    chosen = select_target(resolve({"target": target}, environ={}))
+    chosen = select_target(resolve({"target": target}, environ={}), OURS)
     assert isinstance(chosen, ClusterTarget) and chosen.kind == target
     assert {"cluster", "docker", "browser"} <= chosen.capabilities
     assert resolve({"target": target}, environ={}).gate_for(chosen.kind) is True
@@ -58,20 +58,20 @@ def test_cluster_targets_are_chosen_when_asked(target: str) -> None:
 def test_auto_prefers_a_running_minikube(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("fixtures.targets.select.shutil.which", lambda name: f"/usr/bin/{name}")
     monkeypatch.setattr("fixtures.targets.select._cluster_problem", lambda kind, settings: None)
-    chosen = select_target(resolve({"target": "auto"}, environ={}))
+    chosen = select_target(resolve({"target": "auto"}, environ={}), OURS)
     assert isinstance(chosen, ClusterTarget) and chosen.kind == "minikube"
 
 
 def test_a_missing_cluster_fails_the_deployment_with_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("fixtures.cluster.shutil.which", lambda name: None)
-    chosen = select_target(resolve({"target": "minikube"}, environ={}))
+    chosen = select_target(resolve({"target": "minikube"}, environ={}), OURS)
     with pytest.raises(TargetError, match="minikube is not installed"):
         chosen.deploy()
 
 
 def test_base_url_selects_the_existing_deployment() -> None:
     target = select_target(
-        resolve({"base_url": "http://127.0.0.1:3000/", "api_url": "http://127.0.0.1:8000"}, environ={})
+        resolve({"base_url": "http://127.0.0.1:3000/", "api_url": "http://127.0.0.1:8000"}, environ={}), OURS
     )
     assert isinstance(target, ExistingTarget)
     assert (target.frontend_url, target.backend_url) == ("http://127.0.0.1:3000", "http://127.0.0.1:8000")
@@ -107,7 +107,7 @@ def test_auto_takes_the_local_cluster_when_it_is_up_and_no_minikube_is(monkeypat
     monkeypatch.setattr(
         "fixtures.targets.select._cluster_problem", lambda kind, settings: None if kind == "local-cluster" else "no"
     )
-    chosen = select_target(resolve({"target": "auto"}, environ={}))
+    chosen = select_target(resolve({"target": "auto"}, environ={}), OURS)
     assert isinstance(chosen, ClusterTarget) and chosen.kind == "local-cluster"
     assert chosen.cluster.context == "todo-local-cluster"
     # Its in-cluster PostgreSQL comes from the locally built image (no registry gives postgres:16-alpine).
@@ -118,12 +118,12 @@ def test_auto_takes_the_local_cluster_when_it_is_up_and_no_minikube_is(monkeypat
 @pytest.mark.parametrize("url", ["sqlite:///tmp/todo.db", "mysql://u:p@h/db"])
 def test_a_cluster_target_refuses_a_database_the_chart_cannot_take(url: str) -> None:
     with pytest.raises(TargetError, match="in-cluster PostgreSQL"):
-        select_target(resolve({"target": "kube", "database_url": url}, environ={}))
+        select_target(resolve({"target": "kube", "database_url": url}, environ={}), OURS)
 
 
 def test_a_cluster_target_takes_a_postgresql_url() -> None:
     url = "postgresql://todo:pw@db.example:5432/todo?sslmode=require"
-    chosen = select_target(resolve({"target": "kube", "database_url": url}, environ={}))
+    chosen = select_target(resolve({"target": "kube", "database_url": url}, environ={}), OURS)
     assert isinstance(chosen, ClusterTarget)
     values = chosen.release_values(chosen.release_of("backend"), {"backend": "todo-backend:latest"})
     assert values["secrets.databaseUrl"] == url and values["image.tag"] == "latest"

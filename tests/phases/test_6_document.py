@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from fixtures.evidence import Evidence
-from fixtures.profile import PROFILE_KEY, Profile
+from fixtures.profile import Profile
+from fixtures.run import RUN_KEY
 from fixtures.settings import HarnessSettings
 
 pytestmark = [pytest.mark.phase6, pytest.mark.mvp, pytest.mark.needs("repository")]
@@ -18,7 +19,7 @@ pytestmark = [pytest.mark.phase6, pytest.mark.mvp, pytest.mark.needs("repository
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """One test per guide and per script the app profile lists (the plan's, by default)."""
-    app = metafunc.config.stash[PROFILE_KEY]
+    app = metafunc.config.stash[RUN_KEY].app
     if "doc" in metafunc.fixturenames:
         metafunc.parametrize("doc", list(app.docs))
     if "script" in metafunc.fixturenames:
