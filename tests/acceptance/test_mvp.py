@@ -19,21 +19,11 @@ from fixtures.api import Account, TodoApi, random_email, random_password
 from fixtures.evidence import Evidence
 from fixtures.profile import Profile
 from fixtures.targets import Deployment
-from fixtures.ui import ChatPanel, LoginPage, RegisterPage, TasksPage
+from fixtures.ui import AppUi, TasksPage
 
 
 def _title(prefix: str) -> str:
     return f"{prefix} {secrets.token_hex(3)}"
-
-
-def _log_in(page: Page, base_url: str, evidence: Evidence, profile: Profile, account: Account) -> TasksPage:
-    tasks = TasksPage(page, base_url, evidence, profile.ui)
-    if profile.api.auth.kind == "none":  # no accounts: the task list is open to all
-        tasks.open(profile.ui.pages.tasks or "/")
-    else:
-        LoginPage(page, base_url, evidence, profile.ui).login(account.email, account.password)
-    tasks.wait_loaded()
-    return tasks
 
 
 def _needs_accounts(profile: Profile, criterion: str) -> None:
@@ -69,7 +59,9 @@ def test_c08_backend_health_returns_200(api: TodoApi) -> None:
 
 
 @pytest.mark.criterion("C-09")
-def test_c09_frontend_loads_in_browser(app_page: Page, base_url: str, evidence: Evidence, app_profile: Profile) -> None:
+def test_c09_frontend_loads_in_browser(
+    app_page: Page, app_ui: AppUi, base_url: str, evidence: Evidence, app_profile: Profile
+) -> None:
     ui = app_profile.ui
     response = app_page.goto(base_url + "/")
     assert response is not None and response.ok, f"home page answered {response and response.status}"
@@ -77,7 +69,7 @@ def test_c09_frontend_loads_in_browser(app_page: Page, base_url: str, evidence: 
         headers = response.all_headers()
         assert "frame-ancestors 'none'" in headers.get("content-security-policy", ""), headers
         assert headers.get("x-content-type-options") == "nosniff" and headers.get("referrer-policy"), headers
-    login = LoginPage(app_page, base_url, evidence, ui)
+    login = app_ui.login()
     if app_profile.api.auth.kind == "none":  # no accounts: the app itself is the way in
         expect(app_page.locator("body")).not_to_be_empty()
     else:  # a visitor without a session is shown the way in: the login form, or a link or button to it
@@ -88,12 +80,12 @@ def test_c09_frontend_loads_in_browser(app_page: Page, base_url: str, evidence: 
 
 @pytest.mark.criterion("C-10")
 def test_c10_user_can_register(
-    app_page: Page, base_url: str, evidence: Evidence, api: TodoApi, app_profile: Profile
+    app_page: Page, app_ui: AppUi, base_url: str, evidence: Evidence, api: TodoApi, app_profile: Profile
 ) -> None:
     ui = app_profile.ui
     _needs_accounts(app_profile, "C-10")
     account = Account(random_email(), random_password())
-    register = RegisterPage(app_page, base_url, evidence, ui)
+    register = app_ui.register()
     submit = register.fill_in(account.email, account.password, "Ada Harness")
     form_url = app_page.url
     submit()
@@ -109,7 +101,7 @@ def test_c10_user_can_register(
     )
     # And a second registration with the same email is refused in words, on the form.
     app_page.context.clear_cookies()
-    again = RegisterPage(app_page, base_url, evidence, ui)
+    again = app_ui.register()
     submit = again.fill_in(account.email, account.password, "Ada Harness")
     expect(again.new_text(ui.duplicate_error, submit)).to_be_visible()
     expect(app_page.locator("input[type=password]").first).to_be_visible()
@@ -117,7 +109,7 @@ def test_c10_user_can_register(
 
 @pytest.mark.criterion("C-11")
 def test_c11_user_can_log_in(
-    app_page: Page, base_url: str, evidence: Evidence, api: TodoApi, app_profile: Profile
+    app_page: Page, app_ui: AppUi, base_url: str, evidence: Evidence, api: TodoApi, app_profile: Profile
 ) -> None:
     ui = app_profile.ui
     _needs_accounts(app_profile, "C-11")
@@ -126,11 +118,11 @@ def test_c11_user_can_log_in(
     if _api_makes_tasks(api):  # the user's own data, for the session to show
         mine = _title("Session check")
         api.create_task(account, mine)
-    login = LoginPage(app_page, base_url, evidence, ui)
+    login = app_ui.login()
     submit = login.fill_in(account.email, "wrong-password")
     expect(login.new_text(ui.login_error, submit)).to_be_visible()
     login.login(account.email, account.password)
-    tasks = TasksPage(app_page, base_url, evidence, ui)
+    tasks = app_ui.tasks()
     tasks.wait_loaded()
     # A URL is no evidence: the session must work, and hold after the page settles and reloads.
     app_page.wait_for_timeout(1500)
@@ -150,18 +142,18 @@ def test_c11_user_can_log_in(
 
 @pytest.mark.criterion("C-12")
 def test_c12_user_can_create_a_task(
-    app_page: Page, base_url: str, evidence: Evidence, api: TodoApi, app_profile: Profile
+    app_page: Page, app_ui: AppUi, base_url: str, evidence: Evidence, api: TodoApi, app_profile: Profile
 ) -> None:
     ui = app_profile.ui
     if not ui.task_form and app_profile.api.chat.path is None:
         pytest.fail("the app profile says the app has no task form (ui.task_form: false) and no chat", pytrace=False)
     account = api.new_account()
-    tasks = _log_in(app_page, base_url, evidence, app_profile, account)
+    tasks = app_ui.log_in(account.email, account.password)
     title = _title("Buy milk")
     if ui.task_form:
         tasks.add_task(title, "two litres")
     else:  # an app without a task form: its chat makes tasks (C-14 checks the chat itself)
-        chat = ChatPanel(app_page, base_url, evidence, ui)
+        chat = app_ui.chat()
         chat.open_chat()
         chat.send(f"add a task called {title}")
         if ui.pages.chat:
@@ -183,7 +175,7 @@ def test_c12_user_can_create_a_task(
 
 @pytest.mark.criterion("C-13")
 def test_c13_user_can_view_tasks(
-    app_page: Page, base_url: str, evidence: Evidence, api: TodoApi, app_profile: Profile
+    app_page: Page, app_ui: AppUi, base_url: str, evidence: Evidence, api: TodoApi, app_profile: Profile
 ) -> None:
     ui = app_profile.ui
     if not _api_makes_tasks(api) and not ui.task_form:
@@ -202,10 +194,10 @@ def test_c13_user_can_view_tasks(
     if _api_makes_tasks(api):
         make(None, account, first)
         make(None, account, second)
-        tasks = _log_in(app_page, base_url, evidence, app_profile, account)
+        tasks = app_ui.log_in(account.email, account.password)
         tasks.open_list()
     else:
-        tasks = _log_in(app_page, base_url, evidence, app_profile, account)
+        tasks = app_ui.log_in(account.email, account.password)
         make(tasks, account, first)
         make(tasks, account, second)
         app_page.reload()
@@ -227,7 +219,7 @@ def test_c13_user_can_view_tasks(
     try:
         page = context.new_page()
         page.set_default_timeout(15_000)
-        their_tasks = _log_in(page, base_url, evidence, app_profile, other)
+        their_tasks = app_ui.in_page(page).log_in(other.email, other.password)
         make(their_tasks, other, theirs)
         if _api_makes_tasks(api):  # made behind the page's back: show it
             page.reload()
@@ -242,7 +234,13 @@ def test_c13_user_can_view_tasks(
 
 @pytest.mark.criterion("C-14")
 def test_c14_chatbot_responds(
-    app_page: Page, base_url: str, evidence: Evidence, api: TodoApi, deployment: Deployment, app_profile: Profile
+    app_page: Page,
+    app_ui: AppUi,
+    base_url: str,
+    evidence: Evidence,
+    api: TodoApi,
+    deployment: Deployment,
+    app_profile: Profile,
 ) -> None:
     """The plan's criterion is "Chatbot responds to messages": a reply that is an answer. Whether it
     also did what it was asked is step 5.7 (tests/phases/test_5_validate.py)."""
@@ -250,8 +248,8 @@ def test_c14_chatbot_responds(
     if "ai" in deployment.platform:  # --ai-stub: say where the replies came from
         evidence.text("AI replies", deployment.platform["ai"])
     account = api.new_account()
-    tasks = _log_in(app_page, base_url, evidence, app_profile, account)
-    chat = ChatPanel(app_page, base_url, evidence, ui)
+    tasks = app_ui.log_in(account.email, account.password)
+    chat = app_ui.chat()
     chat.open_chat()
     title = _title("walk the dog")
     reply = chat.send(f"add a task called {title}")

@@ -6,16 +6,15 @@ every target. Our own app's proxy and logout are this repository's own tests (te
 
 import re
 import secrets
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from fixtures.api import TodoApi
+from fixtures.api import Account, TodoApi
 from fixtures.evidence import Evidence
 from fixtures.profile import Profile
 from fixtures.targets import Deployment, Target
-from fixtures.ui import ChatPanel, LoginPage, TasksPage
+from fixtures.ui import AppUi, TasksPage
 
 pytestmark = [pytest.mark.phase5, pytest.mark.mvp]
 
@@ -26,25 +25,19 @@ CRITICAL = re.compile(
 )
 
 
-def _log_in(page: Page, base_url: str, evidence: Evidence, api: TodoApi, profile: Profile) -> tuple[TasksPage, Any]:
+def _log_in(app_ui: AppUi, api: TodoApi) -> tuple[TasksPage, Account]:
     account = api.new_account()
-    tasks = TasksPage(page, base_url, evidence, profile.ui)
-    if profile.api.auth.kind == "none":
-        tasks.open(profile.ui.pages.tasks or "/")
-    else:
-        LoginPage(page, base_url, evidence, profile.ui).login(account.email, account.password)
-    tasks.wait_loaded()
-    return tasks, account
+    return app_ui.log_in(account.email, account.password), account
 
 
-@pytest.mark.needs_browser
+@pytest.mark.needs("browser")
 def test_5_6_a_task_can_be_completed(
-    app_page: Page, base_url: str, evidence: Evidence, api: TodoApi, app_profile: Profile
+    app_page: Page, app_ui: AppUi, evidence: Evidence, api: TodoApi, app_profile: Profile
 ) -> None:
     """Its row's control marks a task done: the control shows it, the app's filters (where the
     profile names them) put it in its place, and the API agrees."""
     ui = app_profile.ui
-    tasks, account = _log_in(app_page, base_url, evidence, api, app_profile)
+    tasks, account = _log_in(app_ui, api)
     first, second = f"Water plants {secrets.token_hex(3)}", f"Pay rent {secrets.token_hex(3)}"
     for title in (first, second):
         if api.contract.tasks.path and api.contract.tasks.create:
@@ -78,14 +71,14 @@ def test_5_6_a_task_can_be_completed(
         assert states() == {first: True, second: False}
 
 
-@pytest.mark.needs_browser
+@pytest.mark.needs("browser")
 def test_5_7_the_chat_acts_on_a_request(
-    app_page: Page, base_url: str, evidence: Evidence, api: TodoApi, app_profile: Profile
+    app_page: Page, app_ui: AppUi, evidence: Evidence, api: TodoApi, app_profile: Profile
 ) -> None:
     """The plan's chatbot is the app's agent: asked to add a task, the task exists afterwards (C-14
     judges only that it answers)."""
-    tasks, account = _log_in(app_page, base_url, evidence, api, app_profile)
-    chat = ChatPanel(app_page, base_url, evidence, app_profile.ui)
+    tasks, account = _log_in(app_ui, api)
+    chat = app_ui.chat()
     chat.open_chat()
     title = f"walk the dog {secrets.token_hex(3)}"
     reply = chat.send(f"add a task called {title}")
