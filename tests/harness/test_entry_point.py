@@ -111,3 +111,18 @@ def test_the_plans_checks_tell_no_app_by_its_path_but_in_s06() -> None:
         if "own_app" in path.read_text()
     )
     assert found == ["fixtures/settings.py", "tests/acceptance/test_should.py"]
+
+
+def test_the_profile_is_read_once_per_session_and_settings_are_written_once() -> None:
+    """An outside review found the profile loaded three times per session (the profile plugin, the
+    local and existing targets, the images) and the profile plugin rewriting the settings it had
+    been given. Now fixtures/run.py alone reads the profile and writes the session's settings."""
+    readers, writers = [], []
+    for path in sorted((REPO_ROOT / "fixtures").rglob("*.py")):
+        text = path.read_text()
+        name = str(path.relative_to(REPO_ROOT))
+        if re.search(r"from fixtures\.profile import [^\n]*\bload\b|profile\.load\(", text):
+            readers.append(name)
+        if re.search(r"stash\[SETTINGS_KEY\] =|usage\.LOG_PATH =", text):
+            writers.append(name)
+    assert readers == ["fixtures/run.py"] and writers == ["fixtures/run.py"], (readers, writers)
