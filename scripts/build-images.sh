@@ -15,6 +15,7 @@ usage: scripts/build-images.sh [--tag TAG] [--minikube] [--local-bases] [--no-ca
   --local-bases    base images from scripts/build-base-images.sh instead of the official ones
   --no-cache       build every layer again
   backend|frontend build only these (default: both)
+Environment: BASE_IMAGES=local (as --local-bases).
 USAGE
 }
 
@@ -47,6 +48,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ ${#which_images[@]} -gt 0 ] || which_images=(backend frontend)
+[ "${BASE_IMAGES:-}" = local ] && local_bases=1  # the environment's way to say --local-bases
 
 command -v docker >/dev/null 2>&1 || {
   echo "build-images.sh: docker is missing; install Docker Desktop (or Debian: apt-get install docker.io)" >&2; exit 1; }

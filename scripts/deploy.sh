@@ -18,7 +18,8 @@ Installs (or upgrades) releases $BACKEND_RELEASE and $FRONTEND_RELEASE in namesp
   --set KEY=VALUE          extra value for the backend chart (repeatable)
   --frontend-set KEY=VALUE extra value for the frontend chart (repeatable), e.g. service.nodePort=30081
   --timeout DURATION       how long helm waits for Ready pods (default 5m)
-Environment: NAMESPACE, BACKEND_RELEASE, FRONTEND_RELEASE, SECRETS_DIR.
+Environment: NAMESPACE, BACKEND_RELEASE, FRONTEND_RELEASE, SECRETS_DIR; BACKEND_SET (KEY=VALUE
+words, each as --set); IMAGE_REGISTRY (both images from this registry, where they were pushed).
 USAGE
 }
 
@@ -39,6 +40,15 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+
+# The environment's values (the harness's S-06 passes its session's so): the backend's as --set,
+# and the registry both images were pushed to.
+read -r -a backend_set <<<"${BACKEND_SET:-}"
+for kv in ${backend_set[@]+"${backend_set[@]}"}; do extra+=(--set "$kv"); done
+if [ -n "${IMAGE_REGISTRY:-}" ]; then
+  extra+=(--set "image.repository=${IMAGE_REGISTRY%/}/todo-backend")
+  frontend_extra+=(--set "image.repository=${IMAGE_REGISTRY%/}/todo-frontend")
+fi
 
 need_helm
 say "Helm: $(helm_tool)"

@@ -162,6 +162,26 @@ def test_deploy_without_env_file_deploys_the_defaults(tools: dict[str, str], tmp
     assert "SECRET_KEY is generated" in done.stdout
 
 
+def test_deploy_takes_the_backend_s_values_and_a_registry_from_the_environment(
+    tools: dict[str, str], tmp_path: Path
+) -> None:
+    """How S-06 (our profile's deploy_scripts) tells it the session's stand-in images and registry."""
+    env = tools | {
+        "BACKEND_SET": "postgresql.image.repository=local/postgres postgresql.image.tag=15",
+        "IMAGE_REGISTRY": "r.io/me/",
+    }
+    done = run("deploy.sh", "--env-file", str(tmp_path / "absent.env"), env=env)
+    assert done.returncode == 0, done.stderr
+    backend, frontend = [c for c in calls(tools) if c[:3] == ["helm", "upgrade", "--install"]]
+    for value in (
+        "postgresql.image.repository=local/postgres",
+        "postgresql.image.tag=15",
+        "image.repository=r.io/me/todo-backend",
+    ):
+        assert backend[backend.index(value) - 1] == "--set", backend
+    assert "image.repository=r.io/me/todo-frontend" in frontend and "postgresql.image.tag=15" not in frontend
+
+
 def test_deploy_refuses_an_env_file_with_an_unknown_key(tools: dict[str, str], tmp_path: Path) -> None:
     env_file = tmp_path / "typo.env"
     env_file.write_text("SECRET_KEY=x\nOPENAI_APIKEY=sk-1\n")

@@ -98,11 +98,10 @@ def test_only_fixtures_shipped_knows_where_the_harness_s_files_are() -> None:
     assert found == []
 
 
-def test_the_plans_checks_tell_no_app_by_its_path_but_in_s06() -> None:
+def test_the_plans_checks_tell_no_app_by_its_path() -> None:
     """The plan's checks judge every app, ours included, from its profile: our conventions are this
-    repository's own tests (tests/ours). One place is left that tells our app by its path: S-06's
-    run of our full script plan (fixtures/settings.py: own_app), until the profile's deploy_scripts
-    can say it."""
+    repository's own tests (tests/ours), and S-06 runs our scripts as our profile's deploy_scripts say.
+    Once an "own_app" comparison of paths decided which checks ran, in three places."""
     roots = [REPO_ROOT / "fixtures", REPO_ROOT / "tests" / "phases", REPO_ROOT / "tests" / "acceptance"]
     found = sorted(
         str(path.relative_to(REPO_ROOT))
@@ -110,7 +109,7 @@ def test_the_plans_checks_tell_no_app_by_its_path_but_in_s06() -> None:
         for path in root.rglob("*.py")
         if "own_app" in path.read_text()
     )
-    assert found == ["fixtures/settings.py", "tests/acceptance/test_should.py"]
+    assert found == []
 
 
 def test_the_profile_is_read_once_per_session_and_settings_are_written_once() -> None:

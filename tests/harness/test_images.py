@@ -96,7 +96,6 @@ def _other_app(tmp_path: Path, dockerfile: str, base_images: str = "auto") -> im
     profile.write_text(f"name: other\nimages:\n  web: {web}\n")
     options = {"app": str(profile), "app_repo": str(repo), "reports_dir": str(tmp_path / "out")}
     settings = resolve(options | {"base_images": base_images, "image_tag": "harness-selftest"}, environ={})
-    assert not settings.own_app
     return images.Images(settings, load(profile, repo))
 
 

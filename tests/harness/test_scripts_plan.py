@@ -1,6 +1,6 @@
-"""S-06's pure parts (fixtures/scripts.py): which scripts run with which arguments on each kind of
-cluster, the NodePort it picks, the environment the scripts get, and how validate.sh's nested
-run is judged. The scripts themselves run for real only on a cluster."""
+"""S-06's pure parts (fixtures/scripts.py): which of a profile's deployment scripts run, with which
+arguments, on each kind of cluster, the NodePort it picks, the environment the scripts get, and how
+a verify run is judged. The scripts themselves run for real only on a cluster."""
 
 import stat
 from pathlib import Path
@@ -8,40 +8,40 @@ from pathlib import Path
 import pytest
 
 from fixtures import scripts
-from tests.ours import REPO_ROOT
+from fixtures.profile import PLACEHOLDERS, Profile, ProfileError, load
+from tests.ours import OURS, REPO_ROOT
+
+VALUES = dict.fromkeys(PLACEHOLDERS, "") | {
+    "namespace": "todo-chatbot-s06",
+    "tag": "t1",
+    "node_port": "30081",
+    "env_file": "/tmp/s06/.env",
+    "reports_dir": "/tmp/s06/reports",
+    "base_images": "local",
+}
+TIDY = load(REPO_ROOT / "examples" / "tidy-todo" / "todo-harness.yaml", REPO_ROOT / "examples" / "tidy-todo")
 
 
-def scratch(kind: str, **extra: object) -> scripts.ScratchDeployment:
-    values: dict[str, object] = {
-        "kind": kind,
-        "namespace": "todo-chatbot-s06",
-        "tag": "t1",
-        "node_port": 30081,
-        "env_file": Path("/tmp/s06/.env"),
-        "reports_dir": Path("/tmp/s06/reports"),
-        "repositories": {"backend": "todo-backend", "frontend": "todo-frontend"},
-        "repository_keys": {"backend": "image.repository", "frontend": "image.repository"},
-        "node_port_key": "service.nodePort",
-    }
-    values.update(extra)
-    return scripts.ScratchDeployment(**values)  # type: ignore[arg-type]
+def _plan(kind: str, app: Profile = OURS, **values: str) -> list[scripts.ScriptStep]:
+    assert app.deploy_scripts is not None
+    return scripts.plan(app.deploy_scripts, kind, VALUES | {"target": kind} | values)
 
 
-def test_minikube_runs_every_script_in_plan_order() -> None:
-    steps = scripts.plan(scratch("minikube", local_bases=True))
-    assert [s.script for s in steps] == [
-        "setup-minikube.sh",
-        "build-images.sh",
-        "deploy.sh",
-        "validate.sh",
-        "undeploy.sh",
-        "deploy.sh",
-        "undeploy.sh",
+def test_on_minikube_our_profile_runs_every_script_in_plan_order() -> None:
+    steps = _plan("minikube")
+    assert [(s.argv[0], s.then) for s in steps] == [
+        ("scripts/setup-minikube.sh", scripts.SET_UP),
+        ("scripts/build-images.sh", scripts.BUILT),
+        ("scripts/deploy.sh", scripts.DEPLOYED),
+        ("scripts/validate.sh", scripts.VERIFIED),
+        ("scripts/undeploy.sh", scripts.KEPT),
+        ("scripts/deploy.sh", scripts.REDEPLOYED),
+        ("scripts/undeploy.sh", scripts.PURGED),
     ]
-    build, deploy, validate, uninstall, redeploy, undeploy = steps[1:]
-    assert uninstall.args == () and redeploy.args == deploy.args, "the reinstall keeps the data and the values"
-    assert build.args == ("--tag", "t1", "--local-bases")
-    assert deploy.args == (
+    build, deploy, validate, uninstall, redeploy, purge = steps[1:]
+    assert uninstall.argv == ("scripts/undeploy.sh",) and redeploy.argv == deploy.argv, "the reinstall keeps the values"
+    assert build.argv == ("scripts/build-images.sh", "--tag", "t1")
+    assert deploy.argv[1:] == (
         "--env-file",
         "/tmp/s06/.env",
         "--tag",
@@ -51,37 +51,40 @@ def test_minikube_runs_every_script_in_plan_order() -> None:
         "--frontend-set",
         "service.nodePort=30081",
     )
-    assert validate.args[:5] == ("--target", "minikube", "--no-build", "--no-gate", "--")
-    pytest_args = validate.args[5:]
+
+    assert validate.argv[1:6] == ("--target", "minikube", "--no-build", "--no-gate", "--")
+    pytest_args = validate.argv[6:]
     assert pytest_args[pytest_args.index("--namespace") + 1] == "todo-chatbot-s06"
     assert pytest_args[pytest_args.index("--reports-dir") + 1] == "/tmp/s06/reports"
     assert pytest_args[pytest_args.index("-m") + 1] == "mvp"
-    assert undeploy.args == ("--purge",)
+    assert purge.argv == ("scripts/undeploy.sh", "--purge")
     assert all((REPO_ROOT / s.argv[0]).is_file() for s in steps), "every planned script exists"
 
 
-@pytest.mark.parametrize("kind", ["kind", "kube"])
+@pytest.mark.parametrize("kind", ["kind", "kube", "local-cluster"])
 def test_other_clusters_skip_the_minikube_setup(kind: str) -> None:
-    steps = scripts.plan(scratch(kind))
-    assert [s.script for s in steps] == [
-        "build-images.sh",
-        "deploy.sh",
-        "validate.sh",
-        "undeploy.sh",
-        "deploy.sh",
-        "undeploy.sh",
+    steps = _plan(kind)
+    assert [s.argv[0] for s in steps][:3] == ["scripts/build-images.sh", "scripts/deploy.sh", "scripts/validate.sh"]
+    assert steps[2].argv[1:3] == ("--target", kind)
+
+
+def test_an_app_with_a_deploy_and_an_undeploy_script_runs_just_those() -> None:
+    steps = _plan("local-cluster", TIDY)
+    assert [(s.argv, s.then) for s in steps] == [
+        (("scripts/deploy.sh",), scripts.DEPLOYED),
+        (("scripts/undeploy.sh",), scripts.REMOVED),
     ]
-    assert steps[0].args == ("--tag", "t1")
-    assert steps[2].args[:2] == ("--target", kind)
 
 
-def test_a_registry_reaches_both_charts_and_the_nested_run() -> None:
-    steps = {s.script: s for s in scripts.plan(scratch("kube", image_registry="ghcr.io/me/"))}
-    deploy = steps["deploy.sh"].args
-    assert ("--set", "image.repository=ghcr.io/me/todo-backend") == deploy[8:10]
-    assert ("--frontend-set", "image.repository=ghcr.io/me/todo-frontend") == deploy[10:12]
-    validate = steps["validate.sh"].args
-    assert validate[validate.index("--image-registry") + 1] == "ghcr.io/me/"
+def test_a_word_that_fills_to_nothing_is_left_out() -> None:
+    assert scripts.fill_argv(["run.sh", "{image_registry}", "--tag={tag}"], VALUES) == ("run.sh", "--tag=t1")
+
+
+def test_a_command_with_a_placeholder_the_harness_lacks_is_refused(tmp_path: Path) -> None:
+    profile = tmp_path / "p.yaml"
+    profile.write_text("name: x\ndeploy_scripts: {deploy: [d.sh, '{tga}'], undeploy: [u.sh], env: {}}\n")
+    with pytest.raises(ProfileError, match=r"deploy_scripts.deploy: .*\[1\]: \{tga\} is none of"):
+        load(profile, tmp_path)
 
 
 def test_the_node_port_is_one_no_service_uses() -> None:
@@ -124,10 +127,10 @@ def test_a_script_run_keeps_exit_code_and_output(tmp_path: Path) -> None:
     )
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     env = scripts.script_env("ns-x", tmp_path / "k", tmp_path / "s")
-    ok = scripts.run_step(scripts.ScriptStep("slow.sh", (), "echo"), env, tmp_path)
+    ok = scripts.run_step(scripts.ScriptStep(("scripts/slow.sh",), scripts.BUILT), env, tmp_path)
     assert ok.ok and ok.output.strip() == "namespace=ns-x"
-    failed = scripts.run_step(scripts.ScriptStep("slow.sh", ("fail",), "fail"), env, tmp_path)
+    failed = scripts.run_step(scripts.ScriptStep(("scripts/slow.sh", "fail"), scripts.BUILT), env, tmp_path)
     assert failed.exit_code == 3 and not failed.ok
-    late = scripts.run_step(scripts.ScriptStep("slow.sh", ("5",), "time out", timeout_s=0.5), env, tmp_path)
+    late = scripts.run_step(scripts.ScriptStep(("scripts/slow.sh", "5"), scripts.BUILT, timeout_s=0.5), env, tmp_path)
     assert late.exit_code == -1 and "timed out after 0.5 s" in late.output
     assert late.summary()["script"] == "scripts/slow.sh 5"

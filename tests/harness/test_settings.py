@@ -76,9 +76,9 @@ def test_the_defaults_are_where_the_harness_runs_and_the_profile_of_the_document
         tmp_path,
         tmp_path / "reports",
     )
-    assert found.sources["app"] == "found" and not found.own_app
+    assert found.sources["app"] == "found"
     ours = resolve({}, environ={}, cwd=REPO_ROOT)
-    assert (ours.app, ours.app_repo, ours.own_app) == (REPO_ROOT / "todo-harness.yaml", REPO_ROOT, True)
+    assert (ours.app, ours.app_repo) == (REPO_ROOT / "todo-harness.yaml", REPO_ROOT)
 
 
 @pytest.mark.parametrize(("kind", "expected"), [("local", False), ("url", False), ("minikube", True), ("kube", True)])
