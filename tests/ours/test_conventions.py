@@ -65,13 +65,9 @@ def test_2_1_and_2_5_our_dockerfiles_take_their_bases_as_build_args_and_check_he
 def test_2_2_and_2_6_our_build_contexts_keep_what_our_images_need(
     name: str, settings: HarnessSettings, evidence: Evidence
 ) -> None:
-    """Our Dockerfiles live in docker/, outside their contexts: the context's .dockerignore must be
-    an exact copy of the one beside the Dockerfile, and what Docker receives holds our needed files."""
+    """What Docker receives holds the files our images need (the plan's 2.2 and 2.6 check the rest,
+    the ignore file beside our Dockerfiles in docker/ included)."""
     spec = SPECS[name]
-    try:
-        images.check_ignore_file(spec)
-    except images.ImageError as exc:
-        pytest.fail(f"Docker does not read this ignore file: {exc}", pytrace=False)
     problem = images.daemon_problem()
     if problem:
         pytest.skip(f"proving the build context needs a Docker daemon: {problem}")
