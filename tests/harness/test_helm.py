@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures import helm
+from fixtures import helm, helm_sdk
 from tests.ours import CHARTS
 
 HISTORY = json.dumps(
@@ -113,7 +113,7 @@ def test_rendered_files_become_one_manifest_stream() -> None:
         "c/templates/empty.yaml": "\n  \n",
         "c/templates/a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
     }
-    stream = helm.rendered_stream(files)
+    stream = helm_sdk.rendered_stream(files)
     assert stream.startswith("---\n# Source: c/templates/a.yaml\n")
     assert "NOTES" not in stream and "empty.yaml" not in stream
     assert [o["kind"] for o in helm.parse_manifests(stream)] == ["ConfigMap", "Service"]

@@ -64,6 +64,28 @@ def test_version_names_helm_and_the_binding() -> None:
     assert done.stdout.startswith("v4.") and "+helm-python-sdk." in done.stdout
 
 
+def test_template_renders_as_the_harness_renders_through_the_sdk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A `helm` on PATH that is this command (S-06 puts one there for an app's scripts) must serve
+    a harness that renders through the CLI: once a nested run's 3.x steps failed on "invalid choice:
+    'template'"."""
+    (tmp_path / "helm").symlink_to(HELM_SDK)
+    values = {"secrets.secretKey": "k" * 40}
+    through_sdk = Helm(namespace="ns-x")
+    assert through_sdk.kind == "sdk"
+    expected = through_sdk.template("todo-backend", CHARTS["backend"], values=values).objects
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    as_cli = Helm(namespace="ns-x")
+    assert as_cli.kind == "cli"
+    rendered = as_cli.template("todo-backend", CHARTS["backend"], values=values)
+    # The same objects (their generated passwords and the checksums over them differ run to run).
+    assert [(o["kind"], o["metadata"]["name"]) for o in rendered.objects] == [
+        (o["kind"], o["metadata"]["name"]) for o in expected
+    ]
+    assert any(o["kind"] == "Secret" for o in rendered.objects) and rendered.tool == "helm CLI"
+
+
 # ---- the real cluster
 
 
