@@ -17,6 +17,7 @@ import pytest
 
 from fixtures import proc
 from fixtures.evidence import Evidence
+from fixtures.needs import unmet
 from fixtures.profile import Profile
 from fixtures.targets import ClusterTarget, Deployment, http_ok
 
@@ -33,7 +34,7 @@ def test_s03_pods_ready_within_90_seconds(
     releases = [release.name for release in cluster_target.releases]
     untimed = [r for r in releases if r not in ready]
     if untimed:
-        pytest.skip(f"{', '.join(untimed)} existed before this session, so their start-up was not timed")
+        unmet(f"{', '.join(untimed)} existed before this session, so their start-up was not timed")
     for release in releases:
         assert ready[release] <= READY_WITHIN_S, f"{release} took {ready[release]:.0f} s"
 
@@ -72,8 +73,8 @@ class _Traffic:
 def _second_tag(cluster: ClusterTarget) -> str:
     tag = cluster.second_tag("backend")
     if tag is None:
-        pytest.skip(
-            f"the {cluster.kind} target cannot give its nodes another tag of the backend image: pass --image-registry"
+        unmet(
+            f"the {cluster.kind} target cannot give its nodes another tag of the backend image", "pass --image-registry"
         )
     return tag
 

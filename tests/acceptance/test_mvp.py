@@ -245,8 +245,8 @@ def test_c14_chatbot_responds(
     """The plan's criterion is "Chatbot responds to messages": a reply that is an answer. Whether it
     also did what it was asked is step 5.7 (tests/phases/test_5_validate.py)."""
     ui = app_profile.ui
-    if "ai" in deployment.platform:  # --ai-stub: say where the replies came from
-        evidence.text("AI replies", deployment.platform["ai"])
+    if deployment.platform.ai:  # --ai-stub: say where the replies came from
+        evidence.text("AI replies", deployment.platform.ai)
     account = api.new_account()
     tasks = app_ui.log_in(account.email, account.password)
     chat = app_ui.chat()

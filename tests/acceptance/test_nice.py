@@ -5,6 +5,7 @@ import pytest
 
 from fixtures import usage
 from fixtures.evidence import Evidence
+from fixtures.needs import unmet
 from fixtures.profile import Profile
 from fixtures.settings import HarnessSettings
 
@@ -20,11 +21,10 @@ def test_n01_ai_tools_did_most_operations(settings: HarnessSettings, app_profile
     harness_lines = sum(1 for e in entries if e.get("by") == "harness")
     if share.total == 0:
         # The log is written by the app's scripts and tools, or by people (the README's format).
-        pytest.skip(
-            f"no operation of the scripts or of people in {log} yet ({harness_lines} of the harness's own); "
-            "next: deploy with the app's scripts if they log their steps, or add your own operations to the log, "
-            "a JSON line each "
-            "(the format: the harness's docs/AI-TOOLS-GUIDE.md)"
+        unmet(
+            f"no operation of the scripts or of people in {log} yet ({harness_lines} of the harness's own)",
+            "deploy with the app's scripts if they log their steps, or add your own operations to the log, "
+            "a JSON line each (the format: the harness's docs/AI-TOOLS-GUIDE.md)",
         )
     installed = usage.installed_ai_tools()
     evidence.json(

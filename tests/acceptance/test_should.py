@@ -23,6 +23,7 @@ SCRATCH_LABEL = ("todo-harness/scratch", "s06")
 
 
 @pytest.mark.criterion("S-06")
+@pytest.mark.needs(profile="deploy_scripts")
 def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
     cluster_target: ClusterTarget, deployment: Deployment, evidence: Evidence, tmp_path: Path, app_profile: Profile
 ) -> None:
@@ -30,8 +31,7 @@ def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
     from its repository into a scratch namespace: after each, what it promises must be so (its
     pods Ready and reachable, a verify run that passes, the data kept over a reinstall, nothing
     left after the undeploy)."""
-    if app_profile.deploy_scripts is None:
-        pytest.skip("the app profile says how to run no deployment scripts of the app (deploy_scripts)")
+    assert app_profile.deploy_scripts is not None  # needs(profile="deploy_scripts")
     target, settings = cluster_target, cluster_target.settings
     namespace = f"{settings.namespace}-s06"
     kube = Kube(namespace, target.cluster.context)
@@ -56,7 +56,7 @@ def test_s06_scripts_deploy_validate_and_undeploy_on_a_cluster(
         "backend_set": " ".join(f"{key}={value}" for key, value in stand_ins.items()),
     }
     kubeconfig = scripts.minified_kubeconfig(target.cluster.context, tmp_path / "kubeconfig")
-    env = scripts.script_env(namespace, kubeconfig, tmp_path / "secrets")
+    env = scripts.script_env(namespace, kubeconfig, tmp_path / "secrets", settings.ai_usage_log)
     env |= {key: fill(value, values) for key, value in app_profile.deploy_scripts.env.items()}
     env["PATH"] = f"{scripts.helm_on_path(tmp_path / 'bin')}:{env.get('PATH', '')}"
     steps = scripts.plan(app_profile.deploy_scripts, target.kind, values)

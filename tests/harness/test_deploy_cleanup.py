@@ -1,5 +1,5 @@
 """A deploy that fails in a way nobody planned for (a timeout, an HTTP or docker error, Ctrl-C)
-still leaves nothing behind: fixtures/targets/plugin.py's deploy_or_undo tears the target down
+still leaves nothing behind: fixtures/targets/session.py's deploy_or_undo tears the target down
 before the exception goes on. Real processes on the local target; on the real cluster (marker
 live_cluster), real releases and a real port-forward."""
 
@@ -15,7 +15,7 @@ from fixtures.profile import Release
 from fixtures.settings import resolve
 from fixtures.targets.cluster import ClusterTarget
 from fixtures.targets.local import LocalTarget
-from fixtures.targets.plugin import deploy_or_undo
+from fixtures.targets.session import deploy_or_undo
 from tests.ours import OURS
 
 

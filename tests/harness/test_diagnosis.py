@@ -254,12 +254,15 @@ def test_a_probe_that_failed_while_the_pod_started_is_not_a_cause() -> None:
 
 
 def test_a_bundle_holds_the_harness_s_last_api_exchanges(tmp_path: Path) -> None:
-    from fixtures.api import RECENT
     from fixtures.bundle import Bundle, recent_exchanges
+    from fixtures.journal import Journal
 
-    RECENT.append({"request": "POST http://127.0.0.1:1/api/auth/login", "body": {"password": "***"}, "status": 502})
+    journal = Journal()
+    journal.exchanges.append(
+        {"request": "POST http://127.0.0.1:1/api/auth/login", "body": {"password": "***"}, "status": 502}
+    )
     bundle = Bundle(tmp_path / "b")
-    recent_exchanges(bundle, tmp_path)
+    recent_exchanges(bundle, tmp_path, journal.exchanges)
     saved = (tmp_path / "b" / "last-api-exchanges.json").read_text()
     assert "api/auth/login" in saved and "***" in saved
     assert bundle.files == ["b/last-api-exchanges.json"]

@@ -122,6 +122,6 @@ def test_the_profile_is_read_once_per_session_and_settings_are_written_once() ->
         name = str(path.relative_to(REPO_ROOT))
         if re.search(r"from fixtures\.profile import [^\n]*\bload\b|profile\.load\(", text):
             readers.append(name)
-        if re.search(r"stash\[SETTINGS_KEY\] =|usage\.LOG_PATH =", text):
+        if re.search(r"stash\[SETTINGS_KEY\] =|LOG_PATH|global ", text):
             writers.append(name)
     assert readers == ["fixtures/run.py"] and writers == ["fixtures/run.py"], (readers, writers)

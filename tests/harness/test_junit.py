@@ -39,9 +39,7 @@ def test_not_tied_to_anything():
 def test_every_criterion_is_a_testcase_and_not_run_is_skipped(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytester.makeconftest(
-        'pytest_plugins = ["fixtures.settings", "fixtures.evidence", "fixtures.report", "fixtures.targets.plugin"]'
-    )
+    pytester.makeconftest('pytest_plugins = ["fixtures.harness"]')
     pytester.makeini("[pytest]\nmarkers =\n    phase3: phase 3\n    extra: tied to nothing\n")
     pytester.makepyfile(test_suite=SUITE)
     summary = pytester.path / "step-summary.md"

@@ -120,9 +120,7 @@ def test_on_the_docker_target():
 
 
 def test_needs_markers_skip_what_the_target_cannot_run_with_the_reason(pytester: pytest.Pytester) -> None:
-    pytester.makeconftest(
-        'pytest_plugins = ["fixtures.settings", "fixtures.evidence", "fixtures.report", "fixtures.targets.plugin"]'
-    )
+    pytester.makeconftest('pytest_plugins = ["fixtures.harness"]')
     pytester.makepyfile(test_needs=NEEDS_SUITE)
     result = pytester.runpytest_inprocess(
         "-p",

@@ -69,7 +69,7 @@ def test_untied():
 """
 
 CONFTEST = """
-pytest_plugins = ["fixtures.settings", "fixtures.evidence", "fixtures.report", "fixtures.targets.plugin"]
+pytest_plugins = ["fixtures.harness"]
 """
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from fixtures import proc, retry
+from fixtures import proc
+from fixtures.journal import Journal
 from fixtures.kube import Kube
 from fixtures.retry import retrying, transient_cause
 from tests.ours import REPO_ROOT
@@ -56,10 +57,10 @@ def test_a_deterministic_failure_runs_once() -> None:
         calls.append(1)
         raise proc.CommandFailed(["helm", "upgrade"], 1, "", DETERMINISTIC["helm's lock"])
 
-    before = len(retry.RETRIES)
+    journal = Journal()
     with pytest.raises(proc.CommandFailed):
-        retrying("helm upgrade x", locked, delay_s=0)
-    assert calls == [1] and len(retry.RETRIES) == before
+        retrying("helm upgrade x", locked, delay_s=0, journal=journal)
+    assert calls == [1] and journal.retries == []
 
 
 class _PodList(BaseHTTPRequestHandler):
@@ -103,19 +104,19 @@ def late_api_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
 
 
 def test_the_client_waits_for_an_api_server_that_is_starting(late_api_server: Callable[[], None]) -> None:
-    kube = Kube("todo-chatbot", "late")
-    before = len(retry.RETRIES)
+    journal = Journal()
+    kube = Kube("todo-chatbot", "late", journal)
     late_api_server()
     assert kube.pods("app=x") == []
-    retried = [r for r in retry.RETRIES[before:] if r.operation == "list pods app=x"]
-    assert retried, retry.RETRIES[before:]
+    retried = [r for r in journal.retries if r.operation == "list pods app=x"]
+    assert retried, journal.retries
     assert "API server" in retried[0].cause
 
 
 SUITE = """
 from fixtures import retry
 
-def test_flaky_api():
+def test_flaky_api(run):
     calls = []
 
     def starting():
@@ -124,14 +125,12 @@ def test_flaky_api():
             raise ConnectionRefusedError("[Errno 111] Connection refused")
         return "ok"
 
-    assert retry.retrying("kubectl get pods", starting, delay_s=0) == "ok"
+    assert retry.retrying("kubectl get pods", starting, delay_s=0, journal=run.journal) == "ok"
 """
 
 
 def test_each_retry_is_in_the_report(pytester: pytest.Pytester) -> None:
-    pytester.makeconftest(
-        'pytest_plugins = ["fixtures.settings", "fixtures.evidence", "fixtures.report", "fixtures.targets.plugin"]'
-    )
+    pytester.makeconftest('pytest_plugins = ["fixtures.harness"]')
     pytester.makepyfile(test_flaky=SUITE)
     out = pytester.path / "out"
     result = pytester.runpytest_inprocess(

@@ -98,8 +98,9 @@ def test_the_node_port_is_one_no_service_uses() -> None:
 
 def test_the_scripts_get_the_scratch_namespace_and_a_private_kubeconfig() -> None:
     base = {"PATH": "/usr/bin", "PYTEST_CURRENT_TEST": "x", "HELM_KUBECONTEXT": "prod", "NAMESPACE": "todo-chatbot"}
-    env = scripts.script_env("ns-s06", Path("/tmp/k"), Path("/tmp/secrets"), base=base)
+    env = scripts.script_env("ns-s06", Path("/tmp/k"), Path("/tmp/secrets"), Path("/tmp/usage.jsonl"), base=base)
     assert env["NAMESPACE"] == "ns-s06" and env["KUBECONFIG"] == "/tmp/k" and env["SECRETS_DIR"] == "/tmp/secrets"
+    assert env["AI_USAGE_LOG"] == "/tmp/usage.jsonl"
     assert "PYTEST_CURRENT_TEST" not in env and "HELM_KUBECONTEXT" not in env and env["PATH"] == "/usr/bin"
     assert base["NAMESPACE"] == "todo-chatbot", "the caller's environment is not changed"
 
@@ -126,7 +127,7 @@ def test_a_script_run_keeps_exit_code_and_output(tmp_path: Path) -> None:
         '#!/usr/bin/env bash\necho "namespace=$NAMESPACE"\n[ "${1:-}" = fail ] && exit 3\nsleep "${1:-0}"\n'
     )
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    env = scripts.script_env("ns-x", tmp_path / "k", tmp_path / "s")
+    env = scripts.script_env("ns-x", tmp_path / "k", tmp_path / "s", tmp_path / "usage.jsonl")
     ok = scripts.run_step(scripts.ScriptStep(("scripts/slow.sh",), scripts.BUILT), env, tmp_path)
     assert ok.ok and ok.output.strip() == "namespace=ns-x"
     failed = scripts.run_step(scripts.ScriptStep(("scripts/slow.sh", "fail"), scripts.BUILT), env, tmp_path)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from fixtures import usage
+from fixtures.journal import Journal
 
 
 def _line(tool: str, outcome: str = "ok", by: str = "script", operation: str = "4.2 deploy") -> dict[str, Any]:
@@ -46,10 +47,12 @@ def test_a_broken_line_is_named(tmp_path: Path) -> None:
         usage.read(log)
 
 
-def test_harness_operations_are_recorded_as_the_harness_s(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(usage, "LOG_PATH", tmp_path / "logs" / "ai-usage.jsonl")
-    usage.record("helm upgrade todo-backend", ["helm", "upgrade", "--set-json secrets.secretKey=…"], "ok")
-    (entry,) = usage.read(usage.LOG_PATH)
+def test_harness_operations_are_recorded_as_the_harness_s(tmp_path: Path) -> None:
+    log = tmp_path / "logs" / "ai-usage.jsonl"
+    journal = Journal(usage_log=log)
+    journal.operation("helm upgrade todo-backend", ["helm", "upgrade", "--set-json secrets.secretKey=…"], "ok")
+    Journal().operation("helm upgrade elsewhere", ["helm", "upgrade"], "ok")  # outside a session: nowhere
+    (entry,) = usage.read(log)
     assert entry["by"] == "harness" and entry["tool"] == "manual" and entry["outcome"] == "ok"
     assert entry["command"] == "helm upgrade --set-json secrets.secretKey=…"
 
@@ -57,10 +60,7 @@ def test_harness_operations_are_recorded_as_the_harness_s(tmp_path: Path, monkey
 def _n01(pytester: pytest.Pytester, lines: list[dict[str, Any]] | None, *app: str) -> dict[str, tuple[str, str]]:
     from tests.ours import REPO_ROOT
 
-    pytester.makeconftest(
-        'pytest_plugins = ["fixtures.settings", "fixtures.profile", "fixtures.evidence", "fixtures.report", '
-        '"fixtures.targets.plugin"]'
-    )
+    pytester.makeconftest('pytest_plugins = ["fixtures.harness"]')
     pytester.makepyfile(test_nice=(REPO_ROOT / "tests" / "acceptance" / "test_nice.py").read_text())
     log = pytester.path / "ai-usage.jsonl"
     if lines is not None:

@@ -14,7 +14,8 @@ import yaml
 
 from fixtures import images, manifests
 from fixtures.evidence import Evidence
-from fixtures.helm import Helm, HelmUnavailable
+from fixtures.helm import Helm
+from fixtures.needs import unmet
 from fixtures.settings import HarnessSettings
 from tests.ours import CHARTS, OURS, REPO_ROOT
 
@@ -70,7 +71,7 @@ def test_2_2_and_2_6_our_build_contexts_keep_what_our_images_need(
     spec = SPECS[name]
     problem = images.daemon_problem()
     if problem:
-        pytest.skip(f"proving the build context needs a Docker daemon: {problem}")
+        unmet(f"proving the build context needs a Docker daemon: {problem}")
     sent = images.context_files(spec, spec.context, settings.reports_dir / "logs")
     evidence.text(f"build context of {name} (what Docker received)", "\n".join(sorted(sent)))
     missing = [relative for relative in NEEDED[name] if relative not in sent]
@@ -123,15 +124,13 @@ def test_3_1_to_3_16_our_charts_have_the_plans_files_a_schema_notes_a_test_and_d
 
 
 @pytest.mark.phase3
+@pytest.mark.needs("helm")
 def test_3_18_our_charts_render_hardened_manifests(evidence: Evidence) -> None:
     """Non-root, read-only roots, resources, config checksums, labels, the plan's NodePort 30080,
     no secret in a ConfigMap, and the backend's probes on /livez and /health."""
     client = Helm()
-    try:
-        backend = client.template("todo-backend", CHARTS["backend"], values=SECRET_VALUES)
-        frontend = client.template("todo-frontend", CHARTS["frontend"])
-    except HelmUnavailable as exc:
-        pytest.skip(str(exc))
+    backend = client.template("todo-backend", CHARTS["backend"], values=SECRET_VALUES)
+    frontend = client.template("todo-frontend", CHARTS["frontend"])
     evidence.text(f"helm template todo-backend ({backend.tool})", backend.text)
     evidence.text(f"helm template todo-frontend ({frontend.tool})", frontend.text)
     rendered: list[dict[str, Any]] = backend.objects + frontend.objects

@@ -66,7 +66,7 @@ def test_1_5_helm_is_installed(cluster_target: ClusterTarget, evidence: Evidence
     assert major_version(helm.version) in (3, 4), f"Helm 3 or 4 is needed, found {helm.version!r}"
 
 
-@pytest.mark.needs("repository")
+@pytest.mark.needs("repository", profile="docs.ai_tools_guide")
 def test_1_6_ai_tools_inventory(app_profile: Profile, settings: HarnessSettings, evidence: Evidence) -> None:
     """Which of the plan's AI tools are here. They are optional (plan risk R-05): an absent tool is
     no failure, but the app's AI tools guide must name it and say what is done without it."""
@@ -81,13 +81,9 @@ def test_1_6_ai_tools_inventory(app_profile: Profile, settings: HarnessSettings,
             continue
         inventory[name] = "available" if done.returncode == 0 else f"installed, but `{' '.join(argv)}` fails"
     # The guide: the one of the profile's guides (S-07) that must cover every tool.
-    names = {"Gordon", "kubectl-ai", "kagent"}
-    guide = next((doc for doc, phrases in app_profile.docs.items() if names <= set(phrases)), None)
+    guide = app_profile.ai_tools_guide()
+    assert guide is not None  # needs(profile="docs.ai_tools_guide")
     evidence.json(f"AI tools (plan 1.6; fallbacks in {guide})", inventory)
-    if guide is None:
-        pytest.skip(
-            "the app profile lists no AI tools guide (a `docs` guide that must cover Gordon, kubectl-ai, kagent)"
-        )
     path = settings.app_repo / guide
     absent = [name for name, status in inventory.items() if status != "available"]
     assert path.is_file(), f"{guide} (the profile's AI tools guide) is missing from {settings.app_repo}" + (

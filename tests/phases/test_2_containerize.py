@@ -12,6 +12,7 @@ from fixtures import images
 from fixtures.cluster import image_listed
 from fixtures.evidence import Evidence
 from fixtures.images import Images
+from fixtures.needs import unmet
 from fixtures.profile import Profile
 from fixtures.settings import HarnessSettings
 from fixtures.targets import ClusterTarget, Deployment
@@ -39,16 +40,9 @@ DEPENDENCY_FILE = re.compile(
 )
 
 
-def _described(image_set: Images, name: str) -> None:
-    """What the profile does not describe is NOT RUN with that reason, never a KeyError."""
-    if name not in image_set.specs:
-        pytest.skip(f"the app profile describes no {name} image (images.{name}): no Dockerfile to check or build")
-
-
 def _check_dockerfile(image_set: Images, name: str, evidence: Evidence) -> None:
     """The plan's multi-stage Dockerfile, hardened: non-root, exec-form CMD, dependencies before
     sources, no secrets."""
-    _described(image_set, name)
     dockerfile = image_set.specs[name].dockerfile
     steps = images.instructions(dockerfile)
     evidence.text(f"{dockerfile.name} ({name})", dockerfile.read_text())
@@ -73,7 +67,6 @@ def _check_ignore_file(
 ) -> None:
     """The build context Docker really receives keeps secrets, virtualenvs, dependencies, VCS and
     tests out, and keeps in everything the Dockerfile copies."""
-    _described(image_set, name)
     spec = image_set.specs[name]
     try:  # reported here; for another app it never stops the build (fixtures/images.py: check_context)
         images.check_ignore_file(spec)
@@ -81,7 +74,7 @@ def _check_ignore_file(
         pytest.fail(f"Docker does not read this ignore file: {exc}", pytrace=False)
     problem = images.daemon_problem()
     if problem:
-        pytest.skip(f"proving the ignore file needs a Docker daemon: {problem}")
+        unmet(f"proving the ignore file needs a Docker daemon: {problem}")
     # A copy of the real context plus every kind of file that must never be sent.
     context = tmp_path / name
     shutil.copytree(spec.context, context, ignore=shutil.ignore_patterns("node_modules", ".next", ".venv*", "*.db"))
@@ -120,7 +113,6 @@ def _check_runs(deployment: Deployment, name: str, app: Profile, evidence: Evide
 
 
 def _check_image_contents(image_set: Images, name: str, evidence: Evidence) -> None:
-    _described(image_set, name)
     result = image_set.get(name)
     assert result.ok, f"{result.tag} did not build: {result.log_path}"
     files = images.image_files(result.tag)
@@ -130,19 +122,19 @@ def _check_image_contents(image_set: Images, name: str, evidence: Evidence) -> N
         assert not any(f == bad or f.startswith(bad + "/") for f in files), f"{bad} is in the image"
 
 
-@pytest.mark.needs("repository")
+@pytest.mark.needs("repository", profile="images.backend")
 def test_2_1_backend_dockerfile_is_multistage_and_hardened(image_set: Images, evidence: Evidence) -> None:
     _check_dockerfile(image_set, "backend", evidence)
 
 
-@pytest.mark.needs("repository")
+@pytest.mark.needs("repository", profile="images.backend")
 def test_2_2_backend_dockerignore_keeps_junk_out(
     image_set: Images, settings: HarnessSettings, tmp_path: Path, evidence: Evidence
 ) -> None:
     _check_ignore_file(image_set, "backend", settings, tmp_path, evidence)
 
 
-@pytest.mark.needs("docker")
+@pytest.mark.needs("docker", profile="images.backend")
 def test_2_3_build_backend_image(image_set: Images, evidence: Evidence) -> None:
     _check_image_contents(image_set, "backend", evidence)
 
@@ -153,19 +145,19 @@ def test_2_4_backend_image_runs_healthy(deployment: Deployment, app_profile: Pro
     _check_runs(deployment, "backend", app_profile, evidence)
 
 
-@pytest.mark.needs("repository")
+@pytest.mark.needs("repository", profile="images.frontend")
 def test_2_5_frontend_dockerfile_is_multistage_and_hardened(image_set: Images, evidence: Evidence) -> None:
     _check_dockerfile(image_set, "frontend", evidence)
 
 
-@pytest.mark.needs("repository")
+@pytest.mark.needs("repository", profile="images.frontend")
 def test_2_6_frontend_dockerignore_keeps_junk_out(
     image_set: Images, settings: HarnessSettings, tmp_path: Path, evidence: Evidence
 ) -> None:
     _check_ignore_file(image_set, "frontend", settings, tmp_path, evidence)
 
 
-@pytest.mark.needs("docker")
+@pytest.mark.needs("docker", profile="images.frontend")
 def test_2_7_build_frontend_image(image_set: Images, evidence: Evidence) -> None:
     _check_image_contents(image_set, "frontend", evidence)
 

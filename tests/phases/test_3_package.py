@@ -13,7 +13,8 @@ import yaml
 
 from fixtures import manifests
 from fixtures.evidence import Evidence
-from fixtures.helm import Helm, HelmUnavailable
+from fixtures.helm import Helm
+from fixtures.needs import unmet
 from fixtures.profile import PLACEHOLDERS, Profile, Release, fill_values
 from fixtures.settings import HarnessSettings
 
@@ -42,9 +43,7 @@ def _render_values(release: Release, repo: Path) -> dict[str, Any]:
 
 
 def _release(app: Profile, image: str) -> Release:
-    """The release that runs `image`; NOT RUN when the profile names no release at all."""
-    if not app.deploy.releases:  # nothing to judge: NOT RUN, with what the profile lacks
-        pytest.skip("the app profile names no Helm release (deploy.releases): no chart to check")
+    """The release that runs `image` (the tests need(profile="deploy.releases"))."""
     release = app.release_of(image)
     assert release is not None, f"no release of the app profile runs the {image} image"
     return release
@@ -61,10 +60,7 @@ def _check_chart(app: Profile, repo: Path, image: str, evidence: Evidence) -> No
     evidence.json(f"{release.chart}/Chart.yaml", meta)
     assert meta.get("apiVersion") == "v2", f"{release.chart}/Chart.yaml: apiVersion {meta.get('apiVersion')!r}, not v2"
     assert list(chart.rglob("*.tpl")), f"{release.chart} has no template helpers (templates/_helpers.tpl)"
-    try:
-        rendered = Helm().template(release.name, chart, values=_render_values(release, repo)).objects
-    except HelmUnavailable as exc:
-        pytest.skip(str(exc))
+    rendered = Helm().template(release.name, chart, values=_render_values(release, repo)).objects
     kinds = sorted({str(o.get("kind")) for o in rendered})
     evidence.json(
         f"what {release.chart} renders", [f"{o.get('kind')}/{o.get('metadata', {}).get('name')}" for o in rendered]
@@ -82,52 +78,44 @@ def _lint(app: Profile, repo: Path, image: str, evidence: Evidence) -> None:
     """`helm lint --strict` of the chart that runs `image`, with its release's values."""
     release = _release(app, image)
     chart = repo / release.chart
-    try:
-        result = Helm().lint(chart, values=_render_values(release, repo))
-    except HelmUnavailable as exc:
-        pytest.skip(str(exc))
+    result = Helm().lint(chart, values=_render_values(release, repo))
     evidence.text(f"lint {chart.name} ({result.tool})", result.output)
     assert result.ok, f"{chart.name} does not lint clean with {result.tool}:\n{result.output[-2000:]}"
 
 
-@pytest.mark.needs("repository")
+@pytest.mark.needs("repository", "helm", profile="deploy.releases")
 def test_3_1_to_3_8_backend_chart_files(app_profile: Profile, settings: HarnessSettings, evidence: Evidence) -> None:
     _check_chart(app_profile, settings.app_repo, "backend", evidence)
 
 
-@pytest.mark.needs("repository")
+@pytest.mark.needs("repository", "helm", profile="deploy.releases")
 def test_3_9_backend_chart_lints_clean(app_profile: Profile, settings: HarnessSettings, evidence: Evidence) -> None:
     _lint(app_profile, settings.app_repo, "backend", evidence)
 
 
-@pytest.mark.needs("repository")
+@pytest.mark.needs("repository", "helm", profile="deploy.releases")
 def test_3_10_to_3_16_frontend_chart_files(app_profile: Profile, settings: HarnessSettings, evidence: Evidence) -> None:
     _check_chart(app_profile, settings.app_repo, "frontend", evidence)
 
 
-@pytest.mark.needs("repository")
+@pytest.mark.needs("repository", "helm", profile="deploy.releases")
 def test_3_17_frontend_chart_lints_clean(app_profile: Profile, settings: HarnessSettings, evidence: Evidence) -> None:
     _lint(app_profile, settings.app_repo, "frontend", evidence)
 
 
-@pytest.mark.needs("repository")
+@pytest.mark.needs("repository", "helm", profile="deploy.releases")
 def test_3_18_charts_render_valid_manifests(
     app_profile: Profile, settings: HarnessSettings, evidence: Evidence
 ) -> None:
     """`helm template` of every release: objects valid for the oldest and the newest Kubernetes whose
     schemas are installed that the charts admit."""
     charts = _app_charts(app_profile, settings.app_repo)
-    if not charts:
-        pytest.skip("the app profile names no Helm release (deploy.releases): no chart to render")
     client = Helm()
-    try:
-        rendered = [
-            obj
-            for name, (release, chart) in charts.items()
-            for obj in client.template(name, chart, values=_render_values(release, settings.app_repo)).objects
-        ]
-    except HelmUnavailable as exc:
-        pytest.skip(str(exc))
+    rendered = [
+        obj
+        for name, (release, chart) in charts.items()
+        for obj in client.template(name, chart, values=_render_values(release, settings.app_repo)).objects
+    ]
     versions = manifests.schema_versions(_kube_version_floor([chart for _release, chart in charts.values()]))
     problems = [problem for version in versions for problem in manifests.schema_problems(rendered, version)]
     evidence.json(
@@ -137,7 +125,7 @@ def test_3_18_charts_render_valid_manifests(
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.needs("repository")
+@pytest.mark.needs("repository", "helm", profile="deploy.releases")
 def test_3_18_charts_render_valid_for_the_oldest_kubernetes_they_admit(
     app_profile: Profile, settings: HarnessSettings, evidence: Evidence
 ) -> None:
@@ -145,32 +133,27 @@ def test_3_18_charts_render_valid_for_the_oldest_kubernetes_they_admit(
     no longer ships; its OpenAPI document comes from Debian's source package of v1.20.2, kept by
     scripts/dev/build-kubernetes.sh beside the binaries."""
     charts = _app_charts(app_profile, settings.app_repo)
-    if not charts:
-        pytest.skip("the app profile names no Helm release (deploy.releases): no chart to render")
     constraint = _kube_version_floor([chart for _release, chart in charts.values()])
     floor = re.search(r">=\s*v?(\d+\.\d+)", constraint)
     if not floor:  # a chart that says nothing of its oldest Kubernetes is not held to ours (real apps' charts)
         said = f"kubeVersion {constraint!r} names no lower bound" if constraint else "declare no kubeVersion"
-        pytest.skip(f"the charts {said}: there is no oldest Kubernetes they admit to check the render against")
+        unmet(f"the charts {said}: there is no oldest Kubernetes they admit to check the render against")
     document_path = manifests.oldest_openapi_document()
     if floor.group(1) != document_path.parent.name.lstrip("v").rsplit(".", 1)[0]:
         pytest.fail(
             f"the charts admit Kubernetes {floor.group(1)}, but the OpenAPI document at hand is of {document_path}"
         )
     if not document_path.is_file():
-        pytest.skip(
-            f"Kubernetes {floor.group(1)}'s OpenAPI document is not on this machine ({document_path}); "
-            "scripts/dev/build-kubernetes.sh keeps it (from Debian's source package)"
+        unmet(
+            f"Kubernetes {floor.group(1)}'s OpenAPI document is not on this machine ({document_path})",
+            "scripts/dev/build-kubernetes.sh keeps it (from Debian's source package)",
         )
     client = Helm()
-    try:
-        rendered = [
-            obj
-            for name, (release, chart) in charts.items()
-            for obj in client.template(name, chart, values=_render_values(release, settings.app_repo)).objects
-        ]
-    except HelmUnavailable as exc:
-        pytest.skip(str(exc))
+    rendered = [
+        obj
+        for name, (release, chart) in charts.items()
+        for obj in client.template(name, chart, values=_render_values(release, settings.app_repo)).objects
+    ]
     label = document_path.parent.name
     problems = manifests.openapi_problems(rendered, json.loads(document_path.read_text()), label)
     evidence.json(

@@ -23,7 +23,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "doc" in metafunc.fixturenames:
         metafunc.parametrize("doc", list(app.docs))
     if "script" in metafunc.fixturenames:
-        none = pytest.param("", marks=pytest.mark.skip(reason="the app profile lists no deployment scripts (scripts)"))
+        none = pytest.param("", marks=pytest.mark.needs(profile="scripts"))
         metafunc.parametrize("script", app.scripts or [none])
 
 
