@@ -17,6 +17,7 @@ TEST_REPORTS ?= $(or $(TMPDIR),/tmp)/todo-harness-make-test
 PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12))
 
 .PHONY: help setup backend harness frontend lint test test-backend test-backend-py312 test-harness \
+	test-unit test-sessions test-deliverables test-cluster-offline \
 	test-acceptance test-docker test-example-docker test-package test-cluster kubernetes images base-images serve mvp bench bench-images bench-list bench-login bench-body
 
 help: ## list the targets
@@ -62,8 +63,21 @@ test-backend-py312: $(UV) ## the backend tests on Python 3.12 (SQLite)
 	cd backend && UV_PROJECT_ENVIRONMENT=.venv-py312 ../$(UV) sync --frozen --quiet --python $(PY312)
 	cd backend && .venv-py312/bin/python --version && .venv-py312/bin/pytest -q -k sqlite
 
-test-harness: setup ## the harness's self-tests (some start the app: backend and frontend too)
-	.venv/bin/pytest tests/harness -m "not faults and not live_cluster" --reports-dir=$(TEST_REPORTS)/harness
+# The harness's self-tests, by what they need (tests/harness/<kind>/); the live cluster's are make test-cluster's.
+SELF_TESTS := -m "not faults and not live_cluster"
+test-unit: setup ## self-tests of pure logic: no process, session or cluster (seconds)
+	.venv/bin/pytest tests/harness/unit $(SELF_TESTS) --reports-dir=$(TEST_REPORTS)/unit $(ARGS)
+
+test-sessions: setup ## self-tests that run harness sessions, and the app on the local and docker targets (Chromium, Docker)
+	.venv/bin/pytest tests/harness/sessions $(SELF_TESTS) --reports-dir=$(TEST_REPORTS)/sessions $(ARGS)
+
+test-deliverables: setup ## self-tests of this repository's deliverables: README, CI workflow, charts, scripts, provenance
+	.venv/bin/pytest tests/harness/deliverables $(SELF_TESTS) --reports-dir=$(TEST_REPORTS)/deliverables $(ARGS)
+
+test-cluster-offline: setup ## self-tests of the local cluster's script and agent that need no cluster up
+	.venv/bin/pytest tests/harness/cluster $(SELF_TESTS) --reports-dir=$(TEST_REPORTS)/cluster-offline $(ARGS)
+
+test-harness: test-unit test-sessions test-deliverables test-cluster-offline ## the harness's self-tests that need no cluster
 
 # Every MVP criterion the local target can check must PASS (--gate: NOT RUN fails too).
 test-acceptance: setup ## the MVP criteria the local target can check, as a gate

@@ -1,5 +1,5 @@
 """A pytest plugin that breaks our running app in the browser's traffic, the way real defects do,
-for self-tests that check the harness FAILs each (tests/harness/test_breakers.py). Loaded into a
+for self-tests that check the harness FAILs each (tests/harness/sessions/test_breakers.py). Loaded into a
 nested harness session with `-p tests.harness.breakers`; HARNESS_BREAK says which defect each
 criterion's test meets, e.g. "c11=tokens,c13=leaky,c14=empty-reply":
 

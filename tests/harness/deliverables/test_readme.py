@@ -31,6 +31,28 @@ def test_the_readme_lists_every_harness_module() -> None:
     assert targets == _modules("fixtures/targets"), "README's targets/ line and the folder differ"
 
 
+KINDS = {
+    "unit": "test-unit",
+    "sessions": "test-sessions",
+    "deliverables": "test-deliverables",
+    "cluster": "test-cluster-offline",
+}
+
+
+def test_self_tests_live_by_kind_each_with_its_make_target() -> None:
+    """A reader knows what a self-test needs from its folder, and runs one kind with its target."""
+    harness = REPO_ROOT / "tests" / "harness"
+    assert sorted(p.name for p in harness.glob("test_*.py")) == [], "every self-test is in a kind's folder"
+    kinds = sorted(p.name for p in harness.iterdir() if p.is_dir() and (p / "__init__.py").is_file())
+    assert kinds == sorted(KINDS)
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    for kind, target in KINDS.items():
+        assert list((harness / kind).glob("test_*.py")), f"tests/harness/{kind} is empty"
+        recipe = re.search(rf"^{target}:.*\n\t(.*)$", makefile, re.M)
+        assert recipe and f"tests/harness/{kind}" in recipe.group(1), f"make {target} does not run tests/harness/{kind}"
+    assert re.search(r"^test-harness: test-unit test-sessions test-deliverables test-cluster-offline ", makefile, re.M)
+
+
 # Beyond the plan's phrases (S-07 checks those in any app's guides, apps/defaults.yaml `docs`):
 # what this repository's own guides promise their readers.
 OUR_GUIDES = {
