@@ -148,12 +148,12 @@ def _helm_busy(lab: Lab, fault: Fault) -> None:
 
 def _hold_and_retry(fault: Fault, values: dict[str, Any], values_args: list[str]) -> None:
     argv = [
-        fault.helm._cli(),
+        fault.helm.cli(),
         "upgrade",
         "--install",
         "backend",
         str(CHARTS["backend"]),
-        *fault.helm._scope(),
+        *fault.helm.scope(),
         "--wait",
         "--timeout",
         "90s",
@@ -165,7 +165,7 @@ def _hold_and_retry(fault: Fault, values: dict[str, Any], values_args: list[str]
             lambda: (
                 "pending-install"
                 in subprocess.run(
-                    [fault.helm._cli(), "status", "backend", *fault.helm._scope()], capture_output=True, text=True
+                    [fault.helm.cli(), "status", "backend", *fault.helm.scope()], capture_output=True, text=True
                 ).stdout
             ),
             name="the first upgrade holding the release",

@@ -156,12 +156,12 @@ def test_the_harness_drives_helm_sdk_as_it_drives_a_helm_cli(
     client.rollback("todo-backend", 1, timeout_s=240)
     history = client.history("todo-backend")
     assert [r.description for r in history] == ["Install complete", "Upgrade complete", "Rollback to 1"]
-    tested = proc.run([str(HELM_SDK), "test", "todo-backend", *client._scope(), "--logs"], timeout=300).stdout
+    tested = proc.run([str(HELM_SDK), "test", "todo-backend", *client.scope(), "--logs"], timeout=300).stdout
     assert "TEST SUITE: passed" in tested
     status = json.loads(
-        proc.run([str(HELM_SDK), "status", "todo-backend", *client._scope(), "-o", "json"], timeout=60).stdout
+        proc.run([str(HELM_SDK), "status", "todo-backend", *client.scope(), "-o", "json"], timeout=60).stdout
     )
     assert status["info"]["status"] == "deployed"
     client.uninstall("todo-backend")
-    done = subprocess.run([str(HELM_SDK), "status", "todo-backend", *client._scope()], capture_output=True, text=True)
+    done = subprocess.run([str(HELM_SDK), "status", "todo-backend", *client.scope()], capture_output=True, text=True)
     assert done.returncode == 1 and done.stderr.startswith("Error: ")

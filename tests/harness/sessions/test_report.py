@@ -266,3 +266,15 @@ def test_environment_last_moves_only_the_environment() -> None:
     moved = environment_last(page)
     assert moved.index('class="summary"') < moved.index('id="environment"') < moved.index("</body>")
     assert environment_last("<p>no environment</p>") == "<p>no environment</p>"
+
+
+def test_collect_only_says_what_would_run_and_gates_nothing(pytester: pytest.Pytester) -> None:
+    """`todo-harness -m mvp --collect-only` (a team's first try) runs nothing: each criterion with
+    tests says how many were collected, not "no test yet", and --gate does not fail the session."""
+    result, completion = _run(pytester, "-m", "mvp", "--gate", "--collect-only")
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()
+    statuses = _statuses(completion)
+    assert statuses["C-10"] == ("NOT RUN", "1 test(s) collected, not run (--collect-only)")
+    assert statuses["C-12"][1].startswith("no test yet")  # no test of C-12 in this suite
+    assert statuses["C-01"][1].startswith("C-01 needs docker; target is local")  # would not run: why
+    assert "GATE FAILED" not in result.stdout.str()

@@ -108,3 +108,17 @@ def test_the_report_and_the_deployment_carry_typed_facts() -> None:
     assert Deployment.__dataclass_fields__["platform"].type in (Platform, "Platform")
     assert SessionFacts.__dataclass_fields__["platform"].type in (Platform, "Platform")
     assert Platform(kubernetes="v1.20.2", helm="").described() == {"kubernetes": "v1.20.2"}
+
+
+def test_no_module_uses_another_s_private_members() -> None:
+    """`obj._name` is for the object's own class: across the harness's modules and checks, only
+    public names (self-tests may put a fault into a private step, as they do)."""
+    private = re.compile(r"\b(?!self\b|cls\b)([a-z_][a-z0-9_]*)\._[a-z][a-z0-9_]*\b")
+    found = [
+        f"{path.relative_to(REPO_ROOT)}:{number}: {match.group(0)}"
+        for path, text in _sources(*CHECKS).items()
+        for number, line in enumerate(text.splitlines(), 1)
+        for match in private.finditer(line)
+        if match.group(1) not in ("sys", "os", "pytest_html", "_pytest")
+    ]
+    assert found == [], found
