@@ -21,7 +21,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """One test per guide and per script the app profile lists (the plan's, by default)."""
     app = metafunc.config.stash[RUN_KEY].app
     if "doc" in metafunc.fixturenames:
-        metafunc.parametrize("doc", list(app.docs))
+        no_docs = pytest.param("", marks=pytest.mark.needs(profile="docs"))
+        metafunc.parametrize("doc", list(app.docs) or [no_docs])
     if "script" in metafunc.fixturenames:
         none = pytest.param("", marks=pytest.mark.needs(profile="scripts"))
         metafunc.parametrize("script", app.scripts or [none])

@@ -96,6 +96,29 @@ def test_no_json_path_present_is_a_key_error_naming_them() -> None:
 def test_the_commit_of_a_folder_that_is_no_repository_says_so(tmp_path: Path) -> None:
     assert profile.commit_of(tmp_path) == "not a git repository"
     assert len(profile.commit_of(REPO_ROOT).split("+")[0]) == 12
+    # The harness's own reports in the repository are no change of the app's.
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(tmp_path),
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "x",
+        ],
+        check=True,
+    )
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "completion.json").write_text("{}")
+    assert "+changes" not in profile.commit_of(tmp_path, tmp_path / "reports")
+    assert profile.commit_of(tmp_path).endswith("+changes")
 
 
 @pytest.mark.parametrize(
