@@ -122,3 +122,17 @@ def test_no_module_uses_another_s_private_members() -> None:
         if match.group(1) not in ("sys", "os", "pytest_html", "_pytest")
     ]
     assert found == [], found
+
+
+def test_page_objects_are_bound_once_in_a_fixture() -> None:
+    """The checks get their pages from the `app_ui` fixture (bound to Playwright's page and the
+    deployed base URL); none makes a page object of its own."""
+    made = re.compile(r"\b(AppUi|AppPages|RegisterPage|LoginPage|TasksPage|ChatPanel)\(")
+    found = [
+        f"{path.relative_to(REPO_ROOT)}:{number}"
+        for path, text in _sources(*CHECKS).items()
+        if path.name != "ui.py"
+        for number, line in enumerate(text.splitlines(), 1)
+        if made.search(line)
+    ]
+    assert found == [], found
