@@ -115,3 +115,93 @@ def test_a_wrong_auth_or_body_template_is_refused(tmp_path: Path, text: str, com
     with pytest.raises(profile.ProfileError, match="team.yaml: ") as caught:
         profile.load(path, tmp_path)
     assert complaint in str(caught.value), str(caught.value)
+
+
+# ---------------------------------------------------------------- replies, fields, rate limits
+
+
+def test_a_reply_is_read_from_json_plain_text_or_an_event_stream() -> None:
+    from fixtures.api import read_reply
+
+    assert read_reply("application/json", '{"response": "Done."}', ["$.reply", "$.response"]) == "Done."
+    assert read_reply("text/plain", "Done, added it.\n", ["$.reply"]) == "Done, added it."
+    stream = 'data: {"content": "Added "}\n\ndata: {"content": "milk"}\n\ndata: [DONE]\n\n'
+    assert read_reply("text/event-stream", stream, ["$.reply"]) == "Added milk"
+    assert read_reply("text/event-stream", "event: tool\ndata: {\"name\": \"add\"}\n\ndata: ok\n\n", ["$.reply"]) == "ok"
+
+
+@pytest.mark.parametrize(
+    "stream",
+    ['data: {"error": "OpenAI key missing"}\n\n', "event: error\ndata: upstream timed out\n\n"],
+    ids=["error-field", "error-event"],
+)
+def test_an_error_sent_in_the_stream_is_an_error_reply(stream: str) -> None:
+    from fixtures.api import read_reply
+
+    with pytest.raises(AssertionError, match="error"):
+        read_reply("text/event-stream; charset=utf-8", stream, ["$.reply"])
+
+
+def test_a_task_without_the_profiles_field_names_the_key_and_the_fields_it_has() -> None:
+    contract = profile.Profile.model_validate(
+        profile.merge_maps(profile.yaml.safe_load(profile.DEFAULTS.read_text()), {"name": "x"})
+    ).api
+    api = TodoApi("http://127.0.0.1:9", contract)
+    with pytest.raises(AssertionError, match=r"api\.tasks\.done.*id, title, is_done"):
+        api.done({"id": 1, "title": "a", "is_done": True})
+    api.client.close()
+
+
+def test_a_chat_body_may_name_the_users_id() -> None:
+    assert profile.fill_body({"message": "{message}", "user_id": "{user_id}"}, {"message": "hi", "user_id": "u7"}) == {
+        "message": "hi",
+        "user_id": "u7",
+    }
+
+
+def test_a_429_is_waited_out_as_its_retry_after_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fixtures import api as api_module
+    from fixtures.journal import Journal
+
+    answers = iter([429, 429, 200])
+    slept: list[float] = []
+
+    def answer(request: Any) -> Any:
+        import httpx
+
+        status = next(answers)
+        return httpx.Response(status, headers={"retry-after": "3"} if status == 429 else {}, json={"ok": status})
+
+    monkeypatch.setattr(api_module.time, "sleep", slept.append)
+    journal = Journal()
+    contract = profile.Profile.model_validate(
+        profile.merge_maps(profile.yaml.safe_load(profile.DEFAULTS.read_text()), {"name": "x"})
+    ).api
+    api = TodoApi("http://app.test", contract, journal=journal)
+    import httpx
+
+    api.client = httpx.Client(base_url="http://app.test", transport=httpx.MockTransport(answer))
+    assert api.health().status_code == 200
+    assert slept == [3.0, 3.0]
+    assert [r.cause for r in journal.retries] == ["HTTP 429 (the app's rate limit)"] * 2
+
+
+def test_a_429_that_outlasts_the_bound_is_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    import httpx
+
+    from fixtures import api as api_module
+
+    monkeypatch.setattr(api_module.time, "sleep", lambda s: None)
+    contract = profile.Profile.model_validate(
+        profile.merge_maps(profile.yaml.safe_load(profile.DEFAULTS.read_text()), {"name": "x"})
+    ).api
+    api = TodoApi("http://app.test", contract)
+    calls = []
+
+    def answer(request: Any) -> Any:
+        calls.append(request)
+        return httpx.Response(429, headers={"retry-after": "20"}, json={"message": "Too many requests"})
+
+    api.client = httpx.Client(base_url="http://app.test", transport=httpx.MockTransport(answer))
+    assert api.health().status_code == 429
+    assert len(calls) == 4  # three waits of 20 s fit the bound of 60 s

@@ -192,6 +192,12 @@ CASES: list[tuple[str, Symptoms, str, str]] = [
         "R-09",
         "backend's whole log",
     ),
+    (
+        "the app's auth rate limit",
+        Symptoms(failure='AssertionError: registration failed: HTTP 429 {"message":"Too many requests"}'),
+        "app",
+        "rate limit",
+    ),
 ]
 
 
