@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from fixtures import profile
 from fixtures.api import Account, TodoApi
+from fixtures.helm_sdk import merge_maps
 
 SEEN: list[dict[str, Any]] = []
 
@@ -120,6 +122,10 @@ def test_a_wrong_auth_or_body_template_is_refused(tmp_path: Path, text: str, com
 # ---------------------------------------------------------------- replies, fields, rate limits
 
 
+def _default_contract() -> profile.Api:
+    return profile.Profile.model_validate(merge_maps(yaml.safe_load(profile.DEFAULTS.read_text()), {"name": "x"})).api
+
+
 def test_a_reply_is_read_from_json_plain_text_or_an_event_stream() -> None:
     from fixtures.api import read_reply
 
@@ -127,7 +133,7 @@ def test_a_reply_is_read_from_json_plain_text_or_an_event_stream() -> None:
     assert read_reply("text/plain", "Done, added it.\n", ["$.reply"]) == "Done, added it."
     stream = 'data: {"content": "Added "}\n\ndata: {"content": "milk"}\n\ndata: [DONE]\n\n'
     assert read_reply("text/event-stream", stream, ["$.reply"]) == "Added milk"
-    assert read_reply("text/event-stream", "event: tool\ndata: {\"name\": \"add\"}\n\ndata: ok\n\n", ["$.reply"]) == "ok"
+    assert read_reply("text/event-stream", 'event: tool\ndata: {"name": "add"}\n\ndata: ok\n\n', ["$.reply"]) == "ok"
 
 
 @pytest.mark.parametrize(
@@ -143,9 +149,7 @@ def test_an_error_sent_in_the_stream_is_an_error_reply(stream: str) -> None:
 
 
 def test_a_task_without_the_profiles_field_names_the_key_and_the_fields_it_has() -> None:
-    contract = profile.Profile.model_validate(
-        profile.merge_maps(profile.yaml.safe_load(profile.DEFAULTS.read_text()), {"name": "x"})
-    ).api
+    contract = _default_contract()
     api = TodoApi("http://127.0.0.1:9", contract)
     with pytest.raises(AssertionError, match=r"api\.tasks\.done.*id, title, is_done"):
         api.done({"id": 1, "title": "a", "is_done": True})
@@ -160,7 +164,6 @@ def test_a_chat_body_may_name_the_users_id() -> None:
 
 
 def test_a_429_is_waited_out_as_its_retry_after_asks(monkeypatch: pytest.MonkeyPatch) -> None:
-    from fixtures import api as api_module
     from fixtures.journal import Journal
 
     answers = iter([429, 429, 200])
@@ -172,11 +175,9 @@ def test_a_429_is_waited_out_as_its_retry_after_asks(monkeypatch: pytest.MonkeyP
         status = next(answers)
         return httpx.Response(status, headers={"retry-after": "3"} if status == 429 else {}, json={"ok": status})
 
-    monkeypatch.setattr(api_module.time, "sleep", slept.append)
+    monkeypatch.setattr("fixtures.api.time.sleep", slept.append)
     journal = Journal()
-    contract = profile.Profile.model_validate(
-        profile.merge_maps(profile.yaml.safe_load(profile.DEFAULTS.read_text()), {"name": "x"})
-    ).api
+    contract = _default_contract()
     api = TodoApi("http://app.test", contract, journal=journal)
     import httpx
 
@@ -189,12 +190,8 @@ def test_a_429_is_waited_out_as_its_retry_after_asks(monkeypatch: pytest.MonkeyP
 def test_a_429_that_outlasts_the_bound_is_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
     import httpx
 
-    from fixtures import api as api_module
-
-    monkeypatch.setattr(api_module.time, "sleep", lambda s: None)
-    contract = profile.Profile.model_validate(
-        profile.merge_maps(profile.yaml.safe_load(profile.DEFAULTS.read_text()), {"name": "x"})
-    ).api
+    monkeypatch.setattr("fixtures.api.time.sleep", lambda s: None)
+    contract = _default_contract()
     api = TodoApi("http://app.test", contract)
     calls = []
 
