@@ -20,7 +20,7 @@ from fixtures.api import Account, TodoApi, random_email, random_password
 from fixtures.evidence import Evidence
 from fixtures.profile import Profile
 from fixtures.targets import Deployment
-from fixtures.ui import AppUi, TasksPage
+from fixtures.ui import AppUi, TasksPage, rate_limited
 
 
 def _title(prefix: str) -> str:
@@ -34,6 +34,11 @@ def _needs_accounts(profile: Profile, criterion: str) -> None:
             "requires them: a user registers and logs in",
             pytrace=False,
         )
+
+
+def _not_rate_limited(page: Page, what: str) -> None:
+    said = rate_limited(page)
+    assert said is None, f"{what} was refused by the app's rate limit (the page says {said!r}): HTTP 429"
 
 
 def _api_makes_tasks(api: TodoApi) -> bool:
@@ -92,6 +97,7 @@ def test_c10_user_can_register(
     submit()
     # The app moved on from the form: to its login page, or straight in.
     expect(app_page).not_to_have_url(form_url)
+    _not_rate_limited(app_page, "the registration")
     if ui.after_register:
         expect(app_page.get_by_text(ui.after_register.format(email=account.email))).to_be_visible()
     evidence.png("after registration", app_page.screenshot(full_page=True))
@@ -99,7 +105,9 @@ def test_c10_user_can_register(
     app_page.context.clear_cookies()
     again = app_ui.register()
     submit = again.fill_in(account.email, account.password, "Ada Harness")
-    expect(again.new_text(ui.duplicate_error, submit)).to_be_visible()
+    refusal = again.new_text(ui.duplicate_error, submit)
+    expect(refusal).to_be_visible()
+    _not_rate_limited(app_page, "the second registration with the same email")
     expect(app_page.locator("input[type=password]").first).to_be_visible()
     # And, where the profile describes the API's auth, the API takes its credentials too.
     logged_in = api.login(account)
@@ -173,7 +181,7 @@ def test_c12_user_can_create_a_task(
     title = _title("Buy milk")
     how = tasks.make_task(title, "two litres")
     evidence.text("how the task was made", how)
-    expect(tasks.task(title)).to_be_visible()
+    expect(tasks.task(title), "the new task does not show in the list").to_be_visible()
     # A toast that repeats the title is no evidence: the task is in the list after a reload.
     app_page.reload()
     tasks.open_list()
@@ -222,8 +230,8 @@ def test_c13_user_can_view_tasks(
         make(tasks, account, second)
         app_page.reload()
         tasks.open_list()
-    expect(tasks.task(first)).to_be_visible()
-    expect(tasks.task(second)).to_be_visible()
+    expect(tasks.task(first), "the user's first task is not listed").to_be_visible()
+    expect(tasks.task(second), "the user's second task is not listed").to_be_visible()
     evidence.png("tasks listed", app_page.screenshot(full_page=True))
     stored = api.stored(account, [first, second])
     if stored is not None:

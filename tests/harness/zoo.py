@@ -8,7 +8,18 @@ Flags (each a shape; a run combines them):
   fields=labels|placeholders  the forms' inputs labelled, or only with placeholders
   chat=page|panel             a server-rendered chat page behind a nav link, or a script-driven
                               panel on the task page whose replies are unlabelled divs
-  complete=checkbox|button    a checkbox in the row, or a "Done" button
+  complete=checkbox|button|hidden
+                              a checkbox in the row, a "Done" button, or a checkbox hidden behind
+                              a styled box in its label (display: none, as custom checkboxes are)
+  auth=cookie                 a cookie session only, Better Auth's way: the JSON auth routes are
+                              /api/auth/sign-up/email and /api/auth/sign-in/email (the common
+                              case's /api/auth/register and /login answer 404), and /api/tasks takes
+                              the session cookie alone (a bearer token is refused)
+  ratelimit=N                 at most N sign-ups in 10 s: then 429 with Retry-After (form and JSON)
+  name=unlabelled             the sign-up form's required name field has a caption that is not its
+                              label, no placeholder, no name, no id
+  refusals=plain              the refusals say "Signup failed" and "Could not sign you in"
+  chat=sse                    the panel's replies stream in as server-sent events
 and the defects the harness must catch, each alone:
   bounce   the session the login hands out is refused; the task page's script returns to the login
   leaky    the task list shows every user's tasks
@@ -21,6 +32,7 @@ import re
 import secrets
 import sys
 import threading
+import time
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -37,6 +49,20 @@ class Zoo:
         self.tasks: list[dict[str, Any]] = []
         self.chats: dict[str, list[tuple[str, str]]] = {}  # email -> [(who, text)]
         self.lock = threading.Lock()
+        self.signups: list[float] = []  # when each sign-up came (ratelimit)
+
+    def limited(self) -> bool:
+        """Whether a sign-up now goes over the rate limit (the app's auth library's)."""
+        limit = self.flag("ratelimit")
+        if not limit:
+            return False
+        now = time.monotonic()
+        with self.lock:
+            self.signups = [t for t in self.signups if now - t < 10]
+            if len(self.signups) >= int(limit):
+                return True
+            self.signups.append(now)
+        return False
 
     def flag(self, name: str, default: str = "") -> str:
         return self.flags.get(name, default)
@@ -118,6 +144,8 @@ class Handler(BaseHTTPRequestHandler):
         """The signed-in user: by bearer token, or by session cookie (refused when `bounce`)."""
         auth = self.headers.get("authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
+        if self.zoo.flag("auth") == "cookie":
+            token = None  # a session cookie alone
         if token is None:
             cookie = SimpleCookie(self.headers.get("cookie", ""))
             token = cookie[COOKIE].value if COOKIE in cookie else None
@@ -143,9 +171,15 @@ class Handler(BaseHTTPRequestHandler):
                 page("Zoo", '<h1>Zoo Todo</h1><p><a href="/join">Sign up free</a> or <a href="/enter">Sign in</a></p>'),
             )
         if path == "/join":
-            form = field(zoo, "name", "Your name") + field(zoo, "email", "Email", "email")
+            if zoo.flag("name") == "unlabelled":  # a caption nothing ties to the input
+                name = '<div><span class="caption">Full name</span><input type="text" required></div>'
+            else:
+                name = field(zoo, "name", "Your name")
+            form = name + field(zoo, "email", "Email", "email")
             form += field(zoo, "password", "Password", "password") + field(zoo, "again", "Repeat password", "password")
-            problem = "<p>That email is already registered.</p>" if "taken" in self.path else ""
+            taken = "Signup failed" if zoo.flag("refusals") == "plain" else "That email is already registered."
+            problem = f"<p>{taken}</p>" if "taken" in self.path else ""
+            problem += "<p>Too many requests, try again in a few seconds.</p>" if "slow" in self.path else ""
             return self.send(
                 200,
                 page(
@@ -156,7 +190,8 @@ class Handler(BaseHTTPRequestHandler):
             )
         if path == "/enter":
             form = field(zoo, "email", "Email", "email") + field(zoo, "password", "Password", "password")
-            problem = "<p>Invalid email or password.</p>" if "bad" in self.path else ""
+            bad = "Could not sign you in" if zoo.flag("refusals") == "plain" else "Invalid email or password."
+            problem = f"<p>{bad}</p>" if "bad" in self.path else ""
             return self.send(
                 200,
                 page(
@@ -212,6 +247,13 @@ class Handler(BaseHTTPRequestHandler):
                     f'<button type="submit">{label}</button></form>'
                 )
             checked = " checked" if task["completed"] else ""
+            if zoo.flag("complete") == "hidden":  # the input hidden, a styled box in its label shows it
+                return (
+                    f'<form method="post" action="/board/{task["id"]}/toggle" style="display:inline">'
+                    f'<label class="tick"><input type="checkbox" style="display:none"{checked} '
+                    'onchange="this.form.submit()"><span style="display:inline-block;width:14px;height:14px;'
+                    'border:1px solid #333"></span></label></form>'
+                )
             return (
                 f'<form method="post" action="/board/{task["id"]}/toggle" style="display:inline">'
                 f'<input type="checkbox"{checked} onchange="this.form.submit()"></form>'
@@ -248,6 +290,22 @@ class Handler(BaseHTTPRequestHandler):
                 '<button type="submit" aria-label="Add">+</button></form>'
             )
         chat = ""
+        if zoo.flag("chat") == "sse":
+            chat = (
+                '<aside><div id="log"></div><form id="chat"><input id="say" placeholder="Type a message">'
+                '<button type="submit" aria-label="Send">➤</button></form></aside><script>'
+                "document.getElementById('chat').onsubmit = async e => { e.preventDefault();"
+                " const say = document.getElementById('say'), log = document.getElementById('log');"
+                " const mine = document.createElement('div'); mine.textContent = say.value; log.append(mine);"
+                " const r = await fetch('/api/chat/stream', {method: 'POST', headers: {'content-type':"
+                " 'application/json', accept: 'text/event-stream'}, body: JSON.stringify({message: say.value})});"
+                " say.value = ''; const theirs = document.createElement('div'); log.append(theirs);"
+                " const reader = r.body.getReader(), words = new TextDecoder(); let rest = '';"
+                " for (;;) { const {done, value} = await reader.read(); if (done) break;"
+                " rest += words.decode(value, {stream: true}); const events = rest.split('\\n\\n');"
+                " rest = events.pop(); for (const ev of events) { const data = ev.replace(/^data: /, '');"
+                " if (data === '[DONE]') continue; theirs.textContent += JSON.parse(data).content; } } };</script>"
+            )
         if zoo.flag("chat", "page") == "panel":
             chat = (
                 '<aside><div id="log"></div><form id="chat"><input id="say" placeholder="Type a message">'
@@ -270,6 +328,16 @@ class Handler(BaseHTTPRequestHandler):
         path = urlparse(self.path).path
         zoo = self.zoo
         body = self.body()
+        cookie_auth = zoo.flag("auth") == "cookie"
+        if cookie_auth and path in ("/api/auth/register", "/api/auth/login"):
+            return self.json(404, {"detail": "not found"})
+        path = {"/api/auth/sign-up/email": "/api/auth/register", "/api/auth/sign-in/email": "/api/auth/login"}.get(
+            path, path
+        )
+        if path in ("/api/auth/register", "/join") and zoo.limited():
+            if path == "/join":
+                return self.redirect("/join?slow")
+            return self.send(429, '{"message": "Too many requests"}', "application/json", {"retry-after": "3"})
         if path in ("/api/auth/register", "/join"):
             email, password = body.get("email", ""), body.get("password", "")
             if email in zoo.users:
@@ -291,6 +359,10 @@ class Handler(BaseHTTPRequestHandler):
             zoo.tokens[token] = email
             if path == "/enter":
                 return self.redirect("/board", cookie=token)
+            if cookie_auth:  # a session cookie, no token in the body
+                body_out = json.dumps({"user": {"id": user["id"]}})
+                cookie = f"{COOKIE}={token}; Path=/; HttpOnly"
+                return self.send(200, body_out, "application/json", {"set-cookie": cookie})
             return self.json(200, {"access_token": token, "user": {"id": user["id"]}})
         signed_in = self.who()
         if signed_in is None:
@@ -300,6 +372,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.json(201, zoo.add(email, body.get("title", ""), body.get("description", "")))
         if path == "/api/chat":
             return self.json(200, {"reply": zoo.answer(email, body.get("message", ""))})
+        if path == "/api/chat/stream":  # server-sent events, a few words at a time
+            words = zoo.answer(email, body.get("message", "")).split(" ")
+            events = "".join(f"data: {json.dumps({'content': w + ' '})}\n\n" for w in words) + "data: [DONE]\n\n"
+            return self.send(200, events, "text/event-stream")
         if path == "/board/new":
             zoo.add(email, body.get("title", ""), body.get("notes", ""))
             return self.redirect("/board")

@@ -42,6 +42,19 @@ def test_refused_tokens_a_leaky_list_and_an_empty_reply_each_fail(tmp_path: Path
     assert "no reply appeared" in reasons, reasons
 
 
+def test_defects_of_the_tasks_fail_c12_or_c13_and_leave_the_session_pass(tmp_path: Path) -> None:
+    """One defect, one wrong verdict: each of four defects of the tasks fails C-12 or C-13, and
+    all four together leave C-11 (judged on the session) PASS."""
+    breaks = {"HARNESS_BREAK": "c11=unstored+empty-list+title-cut+unrendered,c12=title-cut,c13=empty-list"}
+    verdicts, reasons, output = judge(tmp_path, "test_c11 or test_c12 or test_c13", breaks)
+    assert verdicts == {"C-11": "PASS", "C-12": "FAIL", "C-13": "FAIL"}, output[-6000:]
+    breaks = {"HARNESS_BREAK": "c12=unstored,c13=unrendered"}
+    verdicts, reasons, output = judge(tmp_path / "again", "test_c12 or test_c13", breaks)
+    assert verdicts == {"C-12": "FAIL", "C-13": "FAIL"}, output[-6000:]
+    assert "the new task does not show in the list" in reasons, reasons
+    assert "the user's first task is not listed" in reasons, reasons
+
+
 def test_a_dead_ai_provider_fails_the_chat_and_step_5_8_at_the_end(tmp_path: Path) -> None:
     dead = f"http://127.0.0.1:{proc.free_port()}/v1"  # nothing listens there
     env = {"OPENAI_API_KEY": "sk-harness-self-test", "OPENAI_BASE_URL": dead}

@@ -47,16 +47,13 @@ def judge(url: str, tmp_path: Path, select: str) -> tuple[dict[str, dict[str, ob
     completion = json.loads((reports / "completion.json").read_text())
     verdicts = {c["id"]: c for c in completion["criteria"]}
     junit = (reports / "junit.xml").read_text()
-    verdicts["5.7"] = {
-        "status": "FAIL"
-        if "test_5_7_the_chat_acts_on_a_request" in junit
-        and "<failure" in junit.split("test_5_7_the_chat_acts_on_a_request", 1)[1].split("</testcase>", 1)[0]
-        else "PASS"
-    }
+    for step, name in (("5.6", "test_5_6_a_task_can_be_completed"), ("5.7", "test_5_7_the_chat_acts_on_a_request")):
+        case = junit.split(name, 1)[1].split("</testcase>", 1)[0] if name in junit else ""
+        verdicts[step] = {"status": "NOT RUN" if not case else "FAIL" if "<failure" in case else "PASS"}
     return verdicts, output
 
 
-ALL = "test_c08 or test_c09 or test_c10 or test_c11 or test_c12 or test_c13 or test_c14 or test_5_7"
+ALL = "test_c08 or test_c09 or test_c10 or test_c11 or test_c12 or test_c13 or test_c14 or test_5_6 or test_5_7"
 SHAPES = [
     pytest.param(
         {"list": "divs", "add": "link", "fields": "placeholders", "chat": "panel", "complete": "button"},
@@ -70,13 +67,24 @@ SHAPES = [
         {"list": "cards", "add": "inline", "fields": "placeholders", "chat": "page", "complete": "button"},
         id="cards-inline-placeholders-chatpage-donebutton",
     ),
+    # Shapes of apps unlike ours: a cookie session whose JSON auth routes are Better Auth's (no token
+    # for the API's checks), a custom checkbox; an auth rate limit, a required field nothing labels,
+    # refusals in the app's own words, a chat that streams its reply.
+    pytest.param(
+        {"auth": "cookie", "list": "ul", "chat": "panel", "complete": "hidden"},
+        id="cookie-session-hidden-checkbox",
+    ),
+    pytest.param(
+        {"ratelimit": "2", "name": "unlabelled", "refusals": "plain", "chat": "sse", "complete": "checkbox"},
+        id="ratelimit-unlabelled-name-plain-refusals-sse-chat",
+    ),
 ]
 
 
 @pytest.mark.parametrize("zoo_server", SHAPES, indirect=True)
 def test_every_shape_is_judged_right_with_no_ui_keys(zoo_server: str, tmp_path: Path) -> None:
     verdicts, output = judge(zoo_server, tmp_path, ALL)
-    wanted = ["C-08", "C-09", "C-10", "C-11", "C-12", "C-13", "C-14", "5.7"]
+    wanted = ["C-08", "C-09", "C-10", "C-11", "C-12", "C-13", "C-14", "5.6", "5.7"]
     got = {c: verdicts[c]["status"] for c in wanted}
     assert got == dict.fromkeys(wanted, "PASS"), output[-6000:]
 
@@ -87,6 +95,14 @@ DEFECTS = [
     pytest.param({"reply": "empty", "chat": "panel"}, "test_c14", "C-14", "no reply appeared", id="empty-reply"),
     pytest.param({"reply": "echo", "chat": "page"}, "test_c14", "C-14", "no reply appeared", id="echoed-reply"),
     pytest.param({"reply": "error", "chat": "panel"}, "test_c14", "C-14", "the reply is an error", id="error-reply"),
+    pytest.param({"ratelimit": "0"}, "test_c10", "C-10", "rate limit", id="rate-limited-sign-up"),
+    pytest.param(
+        {"ratelimit": "0", "name": "unlabelled"},
+        "test_c11",
+        "C-11",
+        "because no account could be made",
+        id="no-account",
+    ),
 ]
 
 
