@@ -217,7 +217,7 @@ def test_c13_user_can_view_tasks(
         else:
             assert tasks is not None
             tasks.make_task(title)
-            expect(tasks.task(title)).to_be_visible()
+            expect(tasks.task(title), f"the task just made ({title!r}) is not listed").to_be_visible()
 
     if _api_makes_tasks(api) and account.token:
         make(None, account, first)

@@ -52,7 +52,7 @@ def test_defects_of_the_tasks_fail_c12_or_c13_and_leave_the_session_pass(tmp_pat
     verdicts, reasons, output = judge(tmp_path / "again", "test_c12 or test_c13", breaks)
     assert verdicts == {"C-12": "FAIL", "C-13": "FAIL"}, output[-6000:]
     assert "the new task does not show in the list" in reasons, reasons
-    assert "the user's first task is not listed" in reasons, reasons
+    assert "is not listed" in reasons, reasons
 
 
 def test_a_dead_ai_provider_fails_the_chat_and_step_5_8_at_the_end(tmp_path: Path) -> None:
