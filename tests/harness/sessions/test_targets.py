@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from fixtures import images
+from fixtures.browser import find_browser
 from fixtures.profile import load
 from fixtures.settings import resolve
 from fixtures.targets import (
@@ -22,7 +23,6 @@ from fixtures.targets import (
 )
 from fixtures.targets.docker import taken_fixed_ports
 from fixtures.targets.frontend import FrontendBuild, tree_digest
-from fixtures.ui import find_browser
 from tests.harness.nested import nested_env
 from tests.ours import OURS, REPO_ROOT
 
@@ -97,7 +97,7 @@ def test_find_browser_prefers_configured_then_playwright(tmp_path: Path) -> None
 
 
 def test_find_browser_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr("fixtures.ui.SYSTEM_CHROMIUM", (str(tmp_path / "no-chromium"),))
+    monkeypatch.setattr("fixtures.browser.SYSTEM_CHROMIUM", (str(tmp_path / "no-chromium"),))
     with pytest.raises(LookupError, match="apt-get install chromium"):
         find_browser(None, str(tmp_path / "no-playwright-browser"))
 

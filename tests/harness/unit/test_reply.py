@@ -2,7 +2,8 @@
 
 import pytest
 
-from fixtures.ui import TRANSIENT, Reply
+from fixtures.ui import Reply
+from fixtures.ui_words import TRANSIENT
 
 
 @pytest.mark.parametrize(
