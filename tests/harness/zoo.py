@@ -94,6 +94,16 @@ class Zoo:
         return f"You have {len(self.user_tasks(email))} task(s)."
 
 
+# A script-driven chat panel: the message box and its log; each shape's script then sends and shows.
+PANEL = (
+    '<aside><div id="log"></div><form id="chat"><input id="say" placeholder="Type a message">'
+    '<button type="submit" aria-label="Send">➤</button></form></aside><script>'
+    "document.getElementById('chat').onsubmit = async e => { e.preventDefault();"
+    " const say = document.getElementById('say'), log = document.getElementById('log');"
+    " const mine = document.createElement('div'); mine.textContent = say.value; log.append(mine);"
+)
+
+
 def page(title: str, body: str, nav: bool = False) -> str:
     links = '<nav><a href="/board">Board</a> <a href="/assistant">Assistant</a></nav>' if nav else ""
     return f"<!doctype html><html><head><title>{title}</title></head><body>{links}{body}</body></html>"
@@ -292,12 +302,7 @@ class Handler(BaseHTTPRequestHandler):
         chat = ""
         if zoo.flag("chat") == "sse":
             chat = (
-                '<aside><div id="log"></div><form id="chat"><input id="say" placeholder="Type a message">'
-                '<button type="submit" aria-label="Send">➤</button></form></aside><script>'
-                "document.getElementById('chat').onsubmit = async e => { e.preventDefault();"
-                " const say = document.getElementById('say'), log = document.getElementById('log');"
-                " const mine = document.createElement('div'); mine.textContent = say.value; log.append(mine);"
-                " const r = await fetch('/api/chat/stream', {method: 'POST', headers: {'content-type':"
+                PANEL + " const r = await fetch('/api/chat/stream', {method: 'POST', headers: {'content-type':"
                 " 'application/json', accept: 'text/event-stream'}, body: JSON.stringify({message: say.value})});"
                 " say.value = ''; const theirs = document.createElement('div'); log.append(theirs);"
                 " const reader = r.body.getReader(), words = new TextDecoder(); let rest = '';"
@@ -308,12 +313,8 @@ class Handler(BaseHTTPRequestHandler):
             )
         if zoo.flag("chat", "page") == "panel":
             chat = (
-                '<aside><div id="log"></div><form id="chat"><input id="say" placeholder="Type a message">'
-                '<button type="submit" aria-label="Send">➤</button></form></aside><script>'
-                "document.getElementById('chat').onsubmit = async e => { e.preventDefault();"
-                " const say = document.getElementById('say'), log = document.getElementById('log');"
-                " const mine = document.createElement('div'); mine.textContent = say.value; log.append(mine);"
-                " const r = await fetch('/api/chat', {method: 'POST', headers: {'content-type': 'application/json'},"
+                PANEL
+                + " const r = await fetch('/api/chat', {method: 'POST', headers: {'content-type': 'application/json'},"
                 " body: JSON.stringify({message: say.value})}); say.value = '';"
                 " const theirs = document.createElement('div'); theirs.textContent = (await r.json()).reply;"
                 " log.append(theirs); };</script>"
