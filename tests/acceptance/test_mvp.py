@@ -47,7 +47,7 @@ def _api_makes_tasks(api: TodoApi) -> bool:
 
 def _account(accounts: Accounts, api: TodoApi, app_ui: AppUi, index: int = 0) -> Account:
     """The session's account `index` (fixtures/accounts.py): made once, through the API or the form."""
-    return accounts.get(index, api, lambda a: app_ui.register_elsewhere(a.email, a.password))
+    return accounts.get(index, api, app_ui.register_elsewhere)
 
 
 @pytest.mark.criterion("C-08")
@@ -242,13 +242,9 @@ def test_c13_user_can_view_tasks(
     # Each user's own: a second account, in its own browser, sees its task and none of the first's.
     other = _account(accounts, api, app_ui, 1)
     theirs = _title("Call mum")
-    browser = app_page.context.browser
-    assert browser is not None
-    context = browser.new_context(base_url=base_url)
-    try:
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        their_tasks = app_ui.in_page(page).log_in(other.email, other.password)
+    with app_ui.elsewhere() as theirs_ui:
+        page = theirs_ui.page
+        their_tasks = theirs_ui.log_in(other.email, other.password)
         made_by_api = _api_makes_tasks(api) and other.token
         make(None if made_by_api else their_tasks, other, theirs)
         if made_by_api:  # made behind the page's back: show it
@@ -258,8 +254,6 @@ def test_c13_user_can_view_tasks(
         leaked = [t for t in (first, second) if their_tasks.scope().get_by_text(t).locator("visible=true").count()]
         evidence.png("a second account's tasks", page.screenshot(full_page=True))
         assert not leaked, f"a second account sees the first account's tasks: {leaked}"
-    finally:
-        context.close()
 
 
 @pytest.mark.criterion("C-14")

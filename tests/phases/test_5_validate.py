@@ -29,7 +29,7 @@ CRITICAL = re.compile(
 
 def _log_in(app_ui: AppUi, api: TodoApi, accounts: Accounts) -> tuple[TasksPage, Account]:
     """Logged in as the session's account (fixtures/accounts.py), at its task list."""
-    account = accounts.get(0, api, lambda a: app_ui.register_elsewhere(a.email, a.password))
+    account = accounts.get(0, api, app_ui.register_elsewhere)
     return app_ui.log_in(account.email, account.password), account
 
 
