@@ -51,10 +51,10 @@ def _account(accounts: Accounts, api: TodoApi, app_ui: AppUi, index: int = 0) ->
 
 
 @pytest.mark.criterion("C-08")
-def test_c08_backend_health_returns_200(api: TodoApi) -> None:
-    response = api.health()
+def test_c08_backend_health_returns_200(backend_api: TodoApi) -> None:
+    response = backend_api.health()
     assert response.status_code == 200, response.text
-    problems = api.health_problems(response.json())
+    problems = backend_api.health_problems(response.json())
     assert not problems, f"{response.text[:300]}: {problems}"
 
 

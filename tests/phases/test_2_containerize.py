@@ -141,8 +141,10 @@ def test_2_3_build_backend_image(image_set: Images, evidence: Evidence) -> None:
 
 # The image running as a plain container: the docker target (on a cluster, C-06/C-07 and 4.3 show it).
 @pytest.mark.needs("docker", kind="docker")
-def test_2_4_backend_image_runs_healthy(deployment: Deployment, app_profile: Profile, evidence: Evidence) -> None:
-    _check_runs(deployment, "backend", app_profile, evidence)
+def test_2_4_backend_image_runs_healthy(
+    backend_deployment: Deployment, app_profile: Profile, evidence: Evidence
+) -> None:
+    _check_runs(backend_deployment, "backend", app_profile, evidence)
 
 
 @pytest.mark.needs("repository", profile="images.frontend")

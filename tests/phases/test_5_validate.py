@@ -97,7 +97,9 @@ def test_5_7_the_chat_acts_on_a_request(
 
 
 @pytest.mark.at_session_end  # after every flow of the session has made its requests
-def test_5_8_backend_logs_hold_no_critical_errors(target: Target, deployment: Deployment, evidence: Evidence) -> None:
+def test_5_8_backend_logs_hold_no_critical_errors(
+    target: Target, backend_deployment: Deployment, evidence: Evidence
+) -> None:
     logs = target.backend_log()
     if logs is None:
         unmet(f"the backend's logs of target {target.kind} are not reachable from here")
