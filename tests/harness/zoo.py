@@ -20,6 +20,8 @@ Flags (each a shape; a run combines them):
                               label, no placeholder, no name, no id
   refusals=plain              the refusals say "Signup failed" and "Could not sign you in"
   chat=sse                    the panel's replies stream in as server-sent events
+  ways=odd                    the landing page's ways in are worded as no driver guesses them
+                              ("Become a member", "Members' entrance"): a profile names them
 and the defects the harness must catch, each alone:
   bounce   the session the login hands out is refused; the task page's script returns to the login
   leaky    the task list shows every user's tasks
@@ -176,9 +178,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self.json(401, {"detail": "not signed in"})
             return self.json(200, {"data": [self.public(t) for t in zoo.user_tasks(email)]})
         if path == "/":
+            join, enter = ("Become a member", "Members' entrance") if zoo.flag("ways") else ("Sign up free", "Sign in")
             return self.send(
-                200,
-                page("Zoo", '<h1>Zoo Todo</h1><p><a href="/join">Sign up free</a> or <a href="/enter">Sign in</a></p>'),
+                200, page("Zoo", f'<h1>Zoo Todo</h1><p><a href="/join">{join}</a> or <a href="/enter">{enter}</a></p>')
             )
         if path == "/join":
             if zoo.flag("name") == "unlabelled":  # a caption nothing ties to the input

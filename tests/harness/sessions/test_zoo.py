@@ -118,9 +118,11 @@ def test_each_defect_fails_its_criterion_naming_the_cause(
 
 # Keys as a profile for an older harness wrote them, for pages since changed: a plain-text button
 # name for the task form's opener, a label for the chat box, one login button for both the way in
-# and the form's submit. None matches the zoo; each helps where it can and blocks nothing.
+# and the form's submit, a way in since renamed. None matches the zoo; each helps where it can and
+# blocks nothing.
 STALE = """name: zoo
-ui: {task_opener: "^New task$", chat_input: "Your message", login_button: "^Log in now$", complete: "checkbox:Finish"}
+ui: {task_opener: "^New task$", chat_input: "Your message", login_button: "^Log in now$", complete: "checkbox:Finish",
+     login_link: "^Members only$"}
 """
 
 
@@ -132,5 +134,20 @@ def test_stale_profile_keys_help_never_block_and_are_named_for_deletion(zoo_serv
     wanted = ["C-09", "C-10", "C-11", "C-12", "C-13", "C-14", "5.6", "5.7"]
     assert {c: verdicts[c]["status"] for c in wanted} == dict.fromkeys(wanted, "PASS"), output[-6000:]
     said = [p.read_text() for p in (tmp_path / "reports" / "evidence").rglob("*found-nothing.txt")]
-    for key in ("task_opener", "chat_input", "login_button"):
+    for key in ("task_opener", "chat_input", "login_button", "login_link"):
         assert any(f"Delete ui.{key} from the profile" in text for text in said), key
+
+
+# The ways in (the landing page's links) and the forms' submits are keys of their own.
+WAYS = """name: zoo
+ui: {register_link: "^Become a member$", login_link: "^Members' entrance$", login_button: "^Sign in$"}
+"""
+
+
+@pytest.mark.parametrize("zoo_server", [{"ways": "odd"}], indirect=True)
+def test_the_ways_in_are_keys_apart_from_the_forms_submits(zoo_server: str, tmp_path: Path) -> None:
+    verdicts, output = judge(zoo_server, tmp_path, "test_c09 or test_c10 or test_c11", WAYS)
+    wanted = ["C-09", "C-10", "C-11"]
+    assert {c: verdicts[c]["status"] for c in wanted} == dict.fromkeys(wanted, "PASS"), output[-6000:]
+    said = [p.read_text() for p in (tmp_path / "reports" / "evidence").rglob("*found-nothing.txt")]
+    assert not said, said
