@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from fixtures import criteria
-from fixtures.verdicts import TestResult, gate_failures, judge
+from fixtures.verdicts import TestResult, fold_causes, gate_failures, judge
 from tests.ours import REPO_ROOT
 
 C08 = criteria.get("C-08")
@@ -33,6 +33,36 @@ def test_pass_needs_every_test_passed() -> None:
     assert judge(C08, [_result("passed"), _result("passed")], selected=True).status == "PASS"
     assert judge(C08, [_result("passed"), _result("skipped", "x")], selected=True).status == "NOT RUN"
     assert judge(C08, [_result("passed"), _result("failed", "boom")], selected=True).status == "FAIL"
+
+
+def test_a_shared_cause_is_said_once_and_every_criterion_it_fails_stays_fail() -> None:
+    deploy = "setup: Failed: the app could not be deployed on target docker: docker build exited with 1"
+    account = "fixtures.accounts.NoAccount: because no account could be made (C-10 judges registration): 429"
+    verdicts = fold_causes(
+        [
+            judge(criteria.get(c), [_result("failed", reason)], selected=True)
+            for c, reason in (
+                ("C-08", deploy),
+                ("C-09", deploy),
+                ("C-10", "the registration form did not move on"),
+                ("C-11", account),
+                ("C-12", account),
+                ("C-13", "assert 1 == 2"),
+                ("C-14", "assert 1 == 2"),
+            )
+        ]
+    )
+    said = {v.criterion.id: (v.status, v.same_cause_as) for v in verdicts}
+    assert said == {
+        "C-08": ("FAIL", None),
+        "C-09": ("FAIL", "C-08"),
+        "C-10": ("FAIL", None),
+        "C-11": ("FAIL", None),
+        "C-12": ("FAIL", "C-11"),
+        "C-13": ("FAIL", None),
+        "C-14": ("FAIL", None),  # the same words, but no shared precondition: its own cause
+    }
+    assert verdicts[1].reason == "the same cause as C-08 (said there)" and verdicts[1].diagnosis_lines() == []
 
 
 def test_gate_fails_on_selected_not_run_and_fail_only() -> None:
