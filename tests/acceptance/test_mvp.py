@@ -51,11 +51,14 @@ def _account(accounts: Accounts, api: TodoApi, app_ui: AppUi, index: int = 0) ->
 
 
 @pytest.mark.criterion("C-08")
-def test_c08_backend_health_returns_200(backend_api: TodoApi) -> None:
+def test_c08_backend_health_returns_200(backend_api: TodoApi, evidence: Evidence) -> None:
     response = backend_api.health()
     assert response.status_code == 200, response.text
-    problems = backend_api.health_problems(response.json())
-    assert not problems, f"{response.text[:300]}: {problems}"
+    problems = backend_api.health_problems(response)
+    if "health" in backend_api.stated:  # the app's own promise of what its health says (api.health.expect)
+        assert not problems, f"{response.text[:300]}: {problems}"
+    elif problems:  # the defaults' guess of a health body: evidence, never a verdict
+        evidence.text("the health body, as apps/defaults.yaml guesses it", f"not as guessed: {problems}")
 
 
 @pytest.mark.criterion("C-09")
