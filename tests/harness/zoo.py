@@ -20,6 +20,9 @@ Flags (each a shape; a run combines them):
                               label, no placeholder, no name, no id
   refusals=plain              the refusals say "Signup failed" and "Could not sign you in"
   chat=sse                    the panel's replies stream in as server-sent events
+  accounts=apart              the JSON auth routes keep accounts of their own, apart from the
+                              forms' (a backend whose own routes answer while the UI's accounts
+                              live in its frontend's route handlers)
   ways=odd                    the landing page's ways in are worded as no driver guesses them
                               ("Become a member", "Members' entrance"): a profile names them
 and the defects the harness must catch, each alone:
@@ -47,6 +50,7 @@ class Zoo:
     def __init__(self, flags: dict[str, str]) -> None:
         self.flags = flags
         self.users: dict[str, dict[str, Any]] = {}  # email -> {password, id}
+        self.api_users: dict[str, dict[str, Any]] = {}  # the JSON routes' own, with accounts=apart
         self.tokens: dict[str, str] = {}  # token -> email
         self.tasks: list[dict[str, Any]] = []
         self.chats: dict[str, list[tuple[str, str]]] = {}  # email -> [(who, text)]
@@ -341,19 +345,20 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/join":
                 return self.redirect("/join?slow")
             return self.send(429, '{"message": "Too many requests"}', "application/json", {"retry-after": "3"})
+        users = zoo.api_users if zoo.flag("accounts") == "apart" and path.startswith("/api/") else zoo.users
         if path in ("/api/auth/register", "/join"):
             email, password = body.get("email", ""), body.get("password", "")
-            if email in zoo.users:
+            if email in users:
                 if path == "/join":
                     return self.redirect("/join?taken")
                 return self.json(409, {"detail": "email already registered"})
-            zoo.users[email] = {"password": password, "id": len(zoo.users) + 1}
+            users[email] = {"password": password, "id": len(users) + 1}
             if path == "/join":
                 return self.redirect("/enter?welcome")
-            return self.json(201, {"user": {"id": zoo.users[email]["id"], "email": email}})
+            return self.json(201, {"user": {"id": users[email]["id"], "email": email}})
         if path in ("/api/auth/login", "/enter"):
             email = body.get("email", "")
-            user = zoo.users.get(email)
+            user = users.get(email)
             if user is None or user["password"] != body.get("password"):
                 if path == "/enter":
                     return self.redirect("/enter?bad")

@@ -78,6 +78,12 @@ SHAPES = [
         {"ratelimit": "2", "name": "unlabelled", "refusals": "plain", "chat": "sse", "complete": "checkbox"},
         id="ratelimit-unlabelled-name-plain-refusals-sse-chat",
     ),
+    # The backend's own auth routes answer, but the UI keeps its accounts elsewhere (a
+    # backend-for-frontend): an account the API made cannot log in through the pages.
+    pytest.param(
+        {"accounts": "apart", "list": "cards", "add": "link", "chat": "panel", "complete": "checkbox"},
+        id="accounts-apart-from-the-api",
+    ),
 ]
 
 
