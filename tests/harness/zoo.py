@@ -4,7 +4,8 @@ whose API is the common case of apps/defaults.yaml. Run: python -m tests.harness
 
 Flags (each a shape; a run combines them):
   list=ul|divs|table|cards    how the task list is built
-  add=inline|link             the task form on the task page, or an "ADD" link to its own page
+  add=inline|link|chat        the task form on the task page, an "ADD" link to its own page, or
+                              none at all: tasks are made only by asking the chat
   fields=labels|placeholders  the forms' inputs labelled, or only with placeholders
   chat=page|panel             a server-rendered chat page behind a nav link, or a script-driven
                               panel on the task page whose replies are unlabelled divs
@@ -300,6 +301,8 @@ class Handler(BaseHTTPRequestHandler):
             listing = "<ul>" + "".join(f"<li>{control(t)} {title(t)}</li>" for t in tasks) + "</ul>"
         if zoo.flag("add", "inline") == "link":
             adding = '<p><a href="/board/new">ADD</a></p>'
+        elif zoo.flag("add") == "chat":
+            adding = "<p>Ask the assistant to add, finish or list your tasks.</p>"
         else:
             adding = (
                 f'<form method="post" action="/board/new">{field(zoo, "title", "What needs doing?")}'

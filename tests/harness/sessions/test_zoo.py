@@ -84,6 +84,8 @@ SHAPES = [
         {"accounts": "apart", "list": "cards", "add": "link", "chat": "panel", "complete": "checkbox"},
         id="accounts-apart-from-the-api",
     ),
+    # No task form at all: tasks are made by asking the chat (the driver asks it, no key needed).
+    pytest.param({"add": "chat", "list": "ul", "chat": "panel", "complete": "checkbox"}, id="tasks-only-by-chat"),
 ]
 
 
