@@ -38,7 +38,47 @@ def test_auto_prefers_docker_when_a_daemon_answers_and_no_cluster_does(
 ) -> None:
     monkeypatch.setattr("fixtures.targets.select._cluster_problem", lambda kind, settings: "no cluster")
     monkeypatch.setattr(images, "daemon_problem", lambda: problem)
+    monkeypatch.setattr(images, "unreachable", lambda bases: [])
     assert isinstance(select_target(resolve({"target": "auto"}, environ={}), OURS), expected)
+
+
+def test_auto_passes_docker_over_for_local_when_no_base_image_can_be_had(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh machine without a registry or stand-ins: not nine FAILs of builds that cannot start,
+    but the local target, with the reason and the one command that makes docker possible."""
+    monkeypatch.setattr("fixtures.targets.select._cluster_problem", lambda kind, settings: "no cluster")
+    monkeypatch.setattr(images, "daemon_problem", lambda: None)
+    monkeypatch.setattr(images, "base_build_args", lambda mode: {})  # no stand-ins: the Dockerfiles' defaults
+    asked: list[str] = []
+
+    def unreachable(bases: list[str]) -> list[str]:
+        asked.extend(bases)
+        return list(bases)
+
+    monkeypatch.setattr(images, "unreachable", unreachable)
+    chosen = select_target(resolve({"target": "auto"}, environ={}), OURS)
+    assert isinstance(chosen, LocalTarget)
+    assert asked == ["python:3.12-slim", "node:20-slim"], asked  # the ARG defaults of our Dockerfiles
+    assert "python:3.12-slim, node:20-slim" in chosen.chosen_because
+    assert "scripts/build-base-images.sh" in chosen.chosen_because
+
+
+def test_the_bases_a_build_pulls_are_its_from_lines_with_the_build_args(tmp_path: Path) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(
+        "ARG NODE_IMAGE=node:20-slim\nARG NODE_RUNTIME_IMAGE=${NODE_IMAGE}\nFROM ${NODE_IMAGE} AS deps\n"
+        "FROM deps AS build\nFROM nginx:alpine\nFROM ${NODE_RUNTIME_IMAGE}\nFROM scratch\n"
+    )
+    spec = images.ImageSpec("frontend", "x", dockerfile, tmp_path)
+    assert images.bases_to_pull(spec, {}) == ["node:20-slim", "nginx:alpine"]
+    local = {"NODE_IMAGE": "local/node:20", "NODE_RUNTIME_IMAGE": "local/node:20-runtime"}
+    assert images.bases_to_pull(spec, local) == ["local/node:20", "nginx:alpine", "local/node:20-runtime"]
+
+
+@pytest.mark.skipif(images.daemon_problem() is not None, reason="needs a Docker daemon (make test starts one in CI)")
+def test_an_image_no_registry_serves_is_unreachable_and_one_the_daemon_has_is_not() -> None:
+    have = images.LOCAL_BASES["PYTHON_IMAGE"]
+    wanted = ["todo-harness-nowhere/base:1", *([have] if images.image_exists(have) else [])]
+    assert images.unreachable(wanted) == ["todo-harness-nowhere/base:1"]
 
 
 def test_docker_target_is_chosen_when_asked() -> None:
