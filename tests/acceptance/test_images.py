@@ -40,7 +40,9 @@ def _build_criterion(image_set: Images, name: str, evidence: Evidence) -> None:
 
 def _size_criterion(image_set: Images, name: str, evidence: Evidence) -> None:
     result = _built(image_set, name, evidence)
-    assert result.ok, f"{result.tag} did not build, so its size cannot be checked"
+    if not result.ok:  # one cause, judged once: by the build's own criterion (C-01, C-02)
+        built_by = {"backend": "C-01", "frontend": "C-02"}.get(name, "its build")
+        unmet(f"{result.tag} did not build ({built_by} judges the build), so its size could not be measured")
     if result.size_bytes is None:
         unmet(f"--no-build: {result.tag} is not in this machine's Docker daemon, so its size is unknown")
     limit = SIZE_LIMITS[name]

@@ -153,3 +153,44 @@ def test_local_base_images_are_refused_where_the_dockerfile_takes_none(tmp_path:
 def test_the_bases_a_dockerfile_pulls_as_written(tmp_path: Path, dockerfile: str, pulled: list[str]) -> None:
     (tmp_path / "Dockerfile").write_text(dockerfile)
     assert ImageSpec("x", "x", tmp_path / "Dockerfile", tmp_path).pulled_bases == pulled
+
+
+@pytest.mark.parametrize(
+    ("log", "said"),
+    [
+        (
+            "Step 3/9 : COPY missing/ /app/\nCOPY failed: file not found in build context or excluded by "
+            ".dockerignore: stat missing/: file does not exist\n",
+            "a file the Dockerfile copies is not in the build context: COPY failed: file not found",
+        ),
+        (
+            '#12 4.1 ERROR: failed to calculate checksum of ref x::y: "/src": not found\n',
+            "a file the Dockerfile copies is not in the build context: ERROR: failed to calculate checksum",
+        ),
+        (
+            "\x1b[91m> Build error occurred\n[Error: getaddrinfo ENOTFOUND fonts.googleapis.com] {\n"
+            "`next/font` error:\nFailed to fetch `Inter` from Google Fonts.\n",
+            "the build fetches from the network, which this machine cannot reach: [Error: getaddrinfo ENOTFOUND",
+        ),
+        (
+            "\x1b[91m/bin/sh: 1: pip: not found\n\x1b[0mThe command '/bin/sh -c pip install -r r.txt' returned a "
+            "non-zero code: 127\n",
+            "a program the step runs is not in the base image: /bin/sh: 1: pip: not found",
+        ),
+        (
+            "npm error code ERESOLVE\nnpm error ERESOLVE unable to resolve dependency tree\n",
+            "a package did not install: npm error code ERESOLVE",
+        ),
+        (
+            "The command '/bin/sh -c make' returned a non-zero code: 2\n",
+            "a step failed: The command '/bin/sh -c make' returned a non-zero code: 2",
+        ),
+    ],
+)
+def test_a_failed_build_names_its_cause_from_the_log(log: str, said: str) -> None:
+    found = images.build_error(log)
+    assert found is not None and found.startswith(said), found
+
+
+def test_a_build_log_with_no_error_names_no_cause() -> None:
+    assert images.build_error("Step 1/2 : FROM scratch\nStep 2/2 : COPY a /a\nSuccessfully built 1234\n") is None
