@@ -108,6 +108,15 @@ def test_the_cluster_hint_says_to_start_minikube_when_everything_is_installed() 
     assert "--target minikube" in cluster.cluster_hint(ALL_TOOLS, None)
 
 
+def test_the_cluster_hint_names_the_command_and_the_marks_the_user_ran(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TODO_HARNESS_MAKE", raising=False)
+    assert "`pytest -m 'mvp or should' --target minikube`" in cluster.cluster_hint(ALL_TOOLS, "down", "mvp or should")
+    monkeypatch.setenv("TODO_HARNESS_MAKE", "mvp")  # as the Makefile's main job sets it
+    assert '`make mvp ARGS="--target minikube"`' in cluster.cluster_hint(ALL_TOOLS, "down")
+    hint = cluster.cluster_hint(ALL_TOOLS, "down", "mvp or should")
+    assert "`make mvp ARGS=\"-m 'mvp or should' --target minikube\"`" in hint, hint
+
+
 def test_the_cluster_hint_names_no_script_or_guide_of_an_app_s_repository() -> None:
     """The same for every app: no script of ours (the app's repository has none), but the harness's
     own local-cluster script where it is."""
