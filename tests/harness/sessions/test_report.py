@@ -308,3 +308,19 @@ def test_collect_only_says_what_would_run_and_gates_nothing(pytester: pytest.Pyt
     assert statuses["C-12"][1].startswith("no test yet")  # no test of C-12 in this suite
     assert statuses["C-01"][1].startswith("C-01 needs docker; target is local")  # would not run: why
     assert "GATE FAILED" not in result.stdout.str()
+
+
+def test_reports_in_a_team_s_repository_are_offered_to_its_gitignore_never_written(tmp_path: Path) -> None:
+    import subprocess
+
+    from fixtures.report import ignore_offer
+
+    repo = tmp_path / "team app"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    offer = ignore_offer(repo, repo / "reports")
+    assert offer.startswith("git sees reports/ as a change of") and "`echo reports/ >> .gitignore`" in offer
+    assert not (repo / ".gitignore").exists()  # offered, not written
+    (repo / ".gitignore").write_text("reports/\n")
+    assert ignore_offer(repo, repo / "reports") == ""
+    assert ignore_offer(repo, tmp_path / "elsewhere") == ""  # reports outside the repository
