@@ -117,6 +117,19 @@ def test_base_url_selects_the_existing_deployment() -> None:
     assert (target.frontend_url, target.backend_url) == ("http://127.0.0.1:3000", "http://127.0.0.1:8000")
 
 
+def test_at_base_url_the_run_directory_is_the_repository_when_it_holds_the_app_s_profile(tmp_path: Path) -> None:
+    urls = {"base_url": "http://127.0.0.1:3000/", "api_url": "http://127.0.0.1:8000"}
+    team = tmp_path / "team"
+    team.mkdir()
+    (team / "todo-harness.yaml").write_text("name: team\n")
+    found = select_target(resolve(urls, environ={}, cwd=team), OURS)
+    assert "repository" in found.capabilities  # a team's run from its own repository reads its guides
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    named = resolve(urls | {"app": str(team / "todo-harness.yaml")}, environ={}, cwd=elsewhere)
+    assert "repository" not in select_target(named, OURS).capabilities  # whose files these are is unknown
+
+
 def test_tree_digest_follows_contents(tmp_path: Path) -> None:
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "page.tsx").write_text("one")
