@@ -25,6 +25,8 @@ def _built(image_set: Images, name: str, evidence: Evidence) -> BuildResult:
         "reused_with_no_build": result.reused,
     }
     evidence.json(f"{name} image", summary)
+    if not result.reused:
+        evidence.took(result.seconds)  # the build, maybe made before this test by the deployment
     if not result.ok:
         evidence.text(f"docker build log ({name})", result.log_tail())
     return result
