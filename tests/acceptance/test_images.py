@@ -21,7 +21,8 @@ def _built(image_set: Images, name: str, evidence: Evidence) -> BuildResult:
         "exit_code": result.exit_code,
         "seconds": round(result.seconds, 1),
         "size_mb": round(result.size_bytes / 1e6, 1) if result.size_bytes else None,
-        "base_images": result.build_args or "official defaults",
+        "base_images": result.build_args or "no base-image build args",
+        "stand_ins": result.stand_ins or "none: the FROM images as written",
         "reused_with_no_build": result.reused,
     }
     evidence.json(f"{name} image", summary)

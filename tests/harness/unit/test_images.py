@@ -133,10 +133,23 @@ def test_a_base_image_that_cannot_be_pulled_is_named_with_the_fix(tmp_path: Path
     assert "build arg" in found[0].remedy
 
 
-def test_local_base_images_are_refused_where_the_dockerfile_takes_none(tmp_path: Path) -> None:
-    image_set = _other_app(tmp_path, "FROM python:3.11-slim\nCOPY hello.txt /\n", base_images="local")
-    with pytest.raises(ImageError, match=r"--base-images local cannot apply to .*Dockerfile: it takes no base image"):
+def test_local_base_images_name_an_official_image_they_have_no_stand_in_for(tmp_path: Path) -> None:
+    _daemon()
+    image_set = _other_app(tmp_path, "FROM ruby:3.3-slim\nCOPY hello.txt /\n", base_images="local")
+    with pytest.raises(ImageError, match=r"--base-images local cannot stand in for ruby:3.3-slim \(.*Dockerfile\)"):
         image_set.get("web")
+
+
+def test_a_dockerfile_s_from_lines_name_the_stand_ins_and_nothing_else() -> None:
+    from fixtures.dropins import family_of, rewrite
+
+    text = "FROM --platform=linux/amd64 node:20-alpine AS deps\nRUN npm ci\nFROM deps AS build\nFROM python:3.11-slim\n"
+    assert rewrite(text, {"node:20-alpine": "sha256:n", "python:3.11-slim": "sha256:p"}) == (
+        "FROM --platform=linux/amd64 sha256:n AS deps\nRUN npm ci\nFROM deps AS build\nFROM sha256:p\n"
+    )
+    named = ["python:3.12-slim", "docker.io/library/python:3.11", "node:18-alpine", "node:20-bookworm-slim", "node:lts"]
+    assert [getattr(family_of(image), "name", None) for image in named] == ["python", "python", "node", "node", "node"]
+    assert family_of("nginx:alpine") is None and family_of("pythonista:1") is None
 
 
 @pytest.mark.parametrize(
