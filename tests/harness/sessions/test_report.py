@@ -21,7 +21,7 @@ def _result(outcome: str, reason: str = "") -> TestResult:
 def test_no_test_is_not_run_and_says_why() -> None:
     assert judge(C01, [], selected=True).status == "NOT RUN"
     assert judge(C01, [], selected=True).reason == "no test yet (needs docker)"
-    assert judge(C08, [], selected=False).reason == "not selected in this run"
+    assert judge(C08, [], selected=False).reason == "not selected in this run (its marker: -m mvp)"
 
 
 def test_skip_is_not_run_never_pass() -> None:
@@ -142,7 +142,7 @@ def test_session_verdicts_with_mvp_selection(pytester: pytest.Pytester) -> None:
         ["*NOT RUN  C-01 *(C-01 needs docker; target is local [[]1[]])", "*[[]1[]] next: *--target docker*"]
     )
     assert statuses["C-02"] == ("NOT RUN", "no test yet (needs docker)")
-    assert statuses["S-01"] == ("NOT RUN", "not selected in this run")
+    assert statuses["S-01"] == ("NOT RUN", "not selected in this run (its marker: -m should)")
     assert completion["summary"] == {"PASS": 1, "FAIL": 1, "NOT RUN": 22}
     assert completion["target"] == "local" and completion["gate"] is False
     result.assert_outcomes(passed=1, failed=1, skipped=2, deselected=1)
@@ -205,8 +205,8 @@ def test_needs_markers_select_what_a_target_can_check(pytester: pytest.Pytester)
     result, completion = _run(pytester, "-m", "mvp and not needs_docker and not needs_cluster", "--gate")
     statuses = _statuses(completion)
     # C-01 (needs docker) and C-03 (needs a cluster) are out of the selection, so out of the gate.
-    assert statuses["C-01"] == ("NOT RUN", "not selected in this run")
-    assert statuses["C-03"] == ("NOT RUN", "not selected in this run")
+    assert statuses["C-01"] == ("NOT RUN", "not selected in this run (its marker: -m mvp)")
+    assert statuses["C-03"] == ("NOT RUN", "not selected in this run (its marker: -m mvp)")
     assert set(completion["gate_failures"]) == {"C-09", "C-10", "C-11", "C-12", "C-13", "C-14"}
     result.assert_outcomes(passed=1, failed=1, skipped=1, deselected=2)
 
