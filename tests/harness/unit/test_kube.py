@@ -117,6 +117,17 @@ def test_the_cluster_hint_names_the_command_and_the_marks_the_user_ran(monkeypat
     assert "`make mvp ARGS=\"-m 'mvp or should' --target minikube\"`" in hint, hint
 
 
+def test_the_installed_tool_s_hint_names_its_commands_not_its_install_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fixtures import shipped
+
+    monkeypatch.delenv("TODO_HARNESS_MAKE", raising=False)
+    monkeypatch.setattr(shipped, "INSTALLED", True)
+    monkeypatch.setattr(shipped, "COMMAND", "todo-harness")
+    hint = cluster.cluster_hint(ALL_TOOLS | {"minikube": False}, None)
+    assert "as root: todo-harness-local-cluster up, then `todo-harness -m mvp --target local-cluster`" in hint, hint
+    assert "_shipped" not in hint and "site-packages" not in hint
+
+
 def test_the_cluster_hint_names_no_script_or_guide_of_an_app_s_repository() -> None:
     """The same for every app: no script of ours (the app's repository has none), but the harness's
     own local-cluster script where it is."""
