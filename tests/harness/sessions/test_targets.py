@@ -55,11 +55,25 @@ def test_auto_passes_docker_over_for_local_when_no_base_image_can_be_had(monkeyp
         return list(bases)
 
     monkeypatch.setattr(images, "unreachable", unreachable)
+    monkeypatch.setattr(images.Images, "_can_stand_in", lambda self, image: False)  # no stand-in bases either
     chosen = select_target(resolve({"target": "auto"}, environ={}), OURS)
     assert isinstance(chosen, LocalTarget)
     assert asked == ["python:3.12-slim", "node:20-slim"], asked  # the ARG defaults of our Dockerfiles
     assert "python:3.12-slim, node:20-slim" in chosen.chosen_because
     assert "scripts/build-base-images.sh" in chosen.chosen_because
+
+
+def test_auto_keeps_docker_where_stand_ins_take_the_bases_place_unless_official_is_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("fixtures.targets.select._cluster_problem", lambda kind, settings: "no cluster")
+    monkeypatch.setattr(images, "daemon_problem", lambda: None)
+    monkeypatch.setattr(images, "base_build_args", lambda mode: {})
+    monkeypatch.setattr(images, "unreachable", lambda bases: list(bases))
+    monkeypatch.setattr(images.Images, "_can_stand_in", lambda self, image: True)
+    assert isinstance(select_target(resolve({"target": "auto"}, environ={}), OURS), DockerTarget)
+    official = resolve({"target": "auto", "base_images": "official"}, environ={})
+    assert isinstance(select_target(official, OURS), LocalTarget)  # the images as written, and none can be had
 
 
 def test_the_bases_a_build_pulls_are_its_from_lines_with_the_build_args(tmp_path: Path) -> None:
