@@ -102,3 +102,69 @@ def test_a_team_s_official_bases_are_stood_in_for_unmodified_and_leave_no_tag(tm
     said = "\n".join(p.read_text() for p in (reports / "evidence").rglob("*image.json"))
     assert "python:3.11-slim" in said and "node:20-alpine" in said and "stand-in" in said, said
     assert _tags() == before, f"tags added or removed: {sorted(_tags() ^ before)}"
+
+
+def _built_on_stand_in(family_name: str, files: dict[str, str], folder: Path) -> str:
+    """A team's Dockerfile (files["Dockerfile"]) built on the named family's stand-in: the image ID."""
+    from fixtures import dropins
+
+    family = next(f for f in dropins.FAMILIES if f.name == family_name)
+    base = images.STAND_IN_BASES[family.base]
+    if not images.image_exists(base):
+        pytest.skip(f"needs {base}: scripts/build-base-images.sh (CI builds it)")
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    stand_in = dropins.build(family, base, folder / "logs", images.docker_cli(), images.needs_host_network())
+    official = files["Dockerfile"].split()[1]
+    (folder / "Dockerfile.mapped").write_text(dropins.rewrite(files["Dockerfile"], {official: stand_in}))
+    argv = [images.docker_cli(), "build", "-q", "--force-rm", "--network", "host"]
+    built = proc.run([*argv, "-f", str(folder / "Dockerfile.mapped"), str(folder)], timeout=900)
+    return built.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.skipif(images.daemon_problem() is not None, reason="needs a Docker daemon (make test starts one in CI)")
+def test_nginx_and_postgres_stand_ins_serve_as_the_official_images_do(tmp_path: Path) -> None:
+    """`FROM nginx:alpine` with a site in conf.d and html, and `FROM postgres:16-alpine` with an init
+    script and a RUN step as root, as teams write them: each runs and serves what it was given."""
+    web_port, db_port = proc.free_port(), proc.free_port()
+    web = _built_on_stand_in(
+        "nginx",
+        {
+            "Dockerfile": "FROM nginx:alpine\nRUN apk add --no-cache curl\n"
+            "COPY site.conf /etc/nginx/conf.d/default.conf\nCOPY index.html /usr/share/nginx/html/index.html\n",
+            "site.conf": f"server {{ listen {web_port}; "
+            "location / { root /usr/share/nginx/html; try_files $uri /index.html; } }\n",
+            "index.html": "<h1>Team Todo</h1>\n",
+        },
+        tmp_path / "web",
+    )
+    db = _built_on_stand_in(
+        "postgres",
+        {
+            "Dockerfile": "FROM postgres:16-alpine\nRUN mkdir -p /seed && chown postgres /seed\nENV POSTGRES_DB=todos\n"
+            "COPY init.sql /docker-entrypoint-initdb.d/\n",
+            "init.sql": "CREATE TABLE task (title text); INSERT INTO task VALUES ('seeded');\n",
+        },
+        tmp_path / "db",
+    )
+    docker = images.docker_cli()
+    names = [f"todo-harness-stand-in-web-{web_port}", f"todo-harness-stand-in-db-{db_port}"]
+    try:
+        proc.run([docker, "run", "-d", "--name", names[0], "--network", "host", web], timeout=60)
+        run_db = [docker, "run", "-d", "--name", names[1], "--network", "host", "-e", "POSTGRES_PASSWORD=pw"]
+        proc.run([*run_db, db, "-c", f"port={db_port}"], timeout=60)
+        fetch = f"for i in $(seq 30); do curl -fsS 127.0.0.1:{web_port}/tasks && exit; sleep 1; done; exit 1"
+        page = proc.run([docker, "exec", names[0], "sh", "-c", fetch], timeout=60, check=False)
+        logs = proc.run([docker, "logs", names[0]], timeout=30, check=False)
+        assert "Team Todo" in page.stdout, page.stdout + page.stderr + logs.stdout + logs.stderr
+        psql = f"psql -h 127.0.0.1 -p {db_port} -U postgres -d todos -tAc 'select title from task'"
+        query = f"for i in $(seq 60); do {psql} && exit; sleep 1; done; exit 1"
+        rows = proc.run([docker, "exec", "-e", "PGPASSWORD=pw", names[1], "sh", "-c", query], timeout=90, check=False)
+        logs = proc.run([docker, "logs", names[1]], timeout=30, check=False)
+        assert rows.stdout.strip() == "seeded", rows.stdout + rows.stderr + logs.stdout + logs.stderr
+        owner = proc.run([docker, "exec", names[1], "stat", "-c", "%U", "/proc/1"], timeout=30, check=False)
+        assert "root" not in owner.stdout, f"the server runs as root: {owner.stdout}"
+    finally:
+        proc.run([docker, "rm", "-f", *names], timeout=60, check=False)
+        proc.run([docker, "rmi", "-f", web, db], timeout=60, check=False)

@@ -148,8 +148,12 @@ def test_a_dockerfile_s_from_lines_name_the_stand_ins_and_nothing_else() -> None
         "FROM --platform=linux/amd64 sha256:n AS deps\nRUN npm ci\nFROM deps AS build\nFROM sha256:p\n"
     )
     named = ["python:3.12-slim", "docker.io/library/python:3.11", "node:18-alpine", "node:20-bookworm-slim", "node:lts"]
-    assert [getattr(family_of(image), "name", None) for image in named] == ["python", "python", "node", "node", "node"]
-    assert family_of("nginx:alpine") is None and family_of("pythonista:1") is None
+    named += ["nginx:alpine", "nginx", "postgres:16-alpine", "docker.io/library/postgres:15"]
+    assert [getattr(family_of(image), "name", None) for image in named] == [
+        *["python", "python", "node", "node", "node", "nginx", "nginx", "postgres", "postgres"]
+    ]
+    assert family_of("pythonista:1") is None and family_of("nginxinc/nginx-unprivileged") is None
+    assert family_of("redis:7") is None
 
 
 @pytest.mark.parametrize(
