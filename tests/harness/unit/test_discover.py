@@ -1,0 +1,73 @@
+"""`todo-harness init` (fixtures/discover.py): a profile found from a repository, checked against the
+hand-written profile of examples/tidy-todo (an app unlike ours) and this repository's own."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from fixtures import cohort, discover, profile
+from tests.ours import REPO_ROOT
+
+TIDY = REPO_ROOT / "examples" / "tidy-todo"
+
+
+def test_the_found_profile_of_tidy_todo_agrees_with_its_hand_written_one(tmp_path: Path) -> None:
+    text = discover.render(discover.discover(TIDY))
+    (tmp_path / "found.yaml").write_text(text)
+    found = profile.load(tmp_path / "found.yaml", TIDY)
+    written = profile.load(TIDY / "todo-harness.yaml", TIDY)
+    for part in ("health", "auth", "tasks", "chat"):
+        assert part in found.stated_api, text
+    assert found.api.health.path == written.api.health.path and found.api.health.expect == written.api.health.expect
+    assert (found.api.auth.register_path, found.api.auth.login) == (
+        written.api.auth.register_path,
+        written.api.auth.login,
+    )
+    assert (found.api.tasks.path, found.api.chat.path) == (written.api.tasks.path, written.api.chat.path)
+    for key in ("namespace", "chart_creates_namespace", "frontend_service", "node_port_key", "backend_service"):
+        assert getattr(found.deploy, key) == getattr(written.deploy, key), key
+    assert found.deploy.browser_api == written.deploy.browser_api
+    assert found.deploy.docker.backend.port == written.deploy.docker.backend.port
+    assert [r.chart for r in found.deploy.releases] == [r.chart for r in written.deploy.releases]
+    assert {n: (i.context, i.dockerfile) for n, i in found.images.items()} == {
+        n: (i.context, i.dockerfile) for n, i in written.images.items()
+    }
+    # Every key's line says where it was found.
+    keyed = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    keyed = [line for line in keyed if not line.rstrip().endswith(":")]  # a mapping's own line
+    assert keyed and all("  # " in line for line in keyed), text
+
+
+def test_our_own_repository_s_images_are_built_from_the_folders_their_copies_read() -> None:
+    found = discover.discover(REPO_ROOT)
+    images = found.value("images.backend"), found.value("images.frontend")
+    assert images == (
+        {"context": "backend", "dockerfile": "docker/backend/Dockerfile"},
+        {"context": "frontend", "dockerfile": "docker/frontend/Dockerfile"},
+    )
+    releases = found.value("deploy.releases")
+    assert [r["chart"] for r in releases] == ["helm-charts/todo-backend", "helm-charts/todo-frontend"]
+    assert found.value("deploy.backend_service") == "todo-backend"  # not its database's Service
+
+
+def test_init_keeps_a_profile_that_exists(tmp_path: Path) -> None:
+    (tmp_path / "todo-harness.yaml").write_text("name: kept\n")
+    with pytest.raises(FileExistsError, match="--force"):
+        discover.write(tmp_path)
+    target, _ = discover.write(tmp_path, force=True)
+    assert yaml.safe_load(target.read_text())["name"] == discover.slug(tmp_path.name)
+
+
+def test_a_cohort_list_is_yaml_or_lines_and_a_bad_item_is_named(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("# teams\nteam-one\nhttps://example.invalid/x/team-two.git  team-two.yaml\n")
+    teams = cohort.read_list(tmp_path / "a.txt")
+    assert [(t.name, t.profile) for t in teams] == [("team-one", None), ("team-two", "team-two.yaml")]
+    assert teams[0].repo == str(tmp_path / "team-one")
+    (tmp_path / "b.yaml").write_text("- {repo: x, colour: red}\n")
+    with pytest.raises(cohort.CohortError, match="item 1: unknown key colour"):
+        cohort.read_list(tmp_path / "b.yaml")
+    (tmp_path / "c.yaml").write_text("")
+    with pytest.raises(cohort.CohortError, match="names no team"):
+        cohort.read_list(tmp_path / "c.yaml")
+    assert cohort.fixed_ports("docker: {backend: {port: 30081}}\nbrowser_api: http://127.0.0.1:30081\n") == {30081}
