@@ -64,6 +64,7 @@ def test_a_directory_without_a_profile_gets_help_and_is_told_which_file_to_write
     assert refused.returncode != 0
     assert f"no app profile: {tmp_path / 'todo-harness.yaml'} does not exist" in refused.stderr, refused.stderr
     assert "--app / TODO_HARNESS_APP" in refused.stderr and "Traceback" not in refused.stderr
+    assert "todo-harness init" in refused.stderr, refused.stderr
 
 
 def test_the_tool_installed_from_a_wheel_judges_a_team_repository_without_this_checkout(tmp_path: Path) -> None:
@@ -85,6 +86,10 @@ def test_the_tool_installed_from_a_wheel_judges_a_team_repository_without_this_c
     tests = _collected(subprocess.run(run, env=env, capture_output=True, text=True, timeout=300))
     assert any(test.startswith("tests/acceptance/test_mvp.py::test_c12") for test in tests), tests
     assert (team / "out" / "completion.json").is_file()
+    # `todo-harness init` from the wheel: the defaults it compares with are the package's own.
+    init = [str(script), "run", "init", "--print"]
+    found = subprocess.run(init, env=env, capture_output=True, text=True, timeout=300)
+    assert found.returncode == 0 and "images:" in found.stdout, found.stdout[-2000:] + found.stderr[-2000:]
 
 
 def test_only_fixtures_shipped_knows_where_the_harness_s_files_are() -> None:
@@ -124,4 +129,5 @@ def test_the_profile_is_read_once_per_session_and_settings_are_written_once() ->
             readers.append(name)
         if re.search(r"stash\[SETTINGS_KEY\] =|LOG_PATH|global ", text):
             writers.append(name)
-    assert readers == ["fixtures/run.py"] and writers == ["fixtures/run.py"], (readers, writers)
+    # `todo-harness init` checks the profile it wrote, outside any session (fixtures/discover.py).
+    assert readers == ["fixtures/discover.py", "fixtures/run.py"] and writers == ["fixtures/run.py"], (readers, writers)
