@@ -28,6 +28,8 @@ def test_the_found_profile_of_tidy_todo_agrees_with_its_hand_written_one(tmp_pat
     for key in ("namespace", "chart_creates_namespace", "frontend_service", "node_port_key", "backend_service"):
         assert getattr(found.deploy, key) == getattr(written.deploy, key), key
     assert found.deploy.browser_api == written.deploy.browser_api
+    assert found.deploy.before_install == written.deploy.before_install  # the Secret its pods read
+    assert found.deploy.ai_key_needed_at_start == written.deploy.ai_key_needed_at_start
     assert found.deploy.docker.backend.port == written.deploy.docker.backend.port
     assert [r.chart for r in found.deploy.releases] == [r.chart for r in written.deploy.releases]
     assert {n: (i.context, i.dockerfile) for n, i in found.images.items()} == {
@@ -71,3 +73,20 @@ def test_a_cohort_list_is_yaml_or_lines_and_a_bad_item_is_named(tmp_path: Path) 
     with pytest.raises(cohort.CohortError, match="names no team"):
         cohort.read_list(tmp_path / "c.yaml")
     assert cohort.fixed_ports("docker: {backend: {port: 30081}}\nbrowser_api: http://127.0.0.1:30081\n") == {30081}
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "port"),
+    [
+        ('CMD ["uvicorn", "src.main:app", "--host", "0.0.0.0", "--port", "7860"]', 7860),
+        ("CMD uvicorn app.main:app --host 0.0.0.0 --port=8080", 8080),
+        ('CMD ["sh", "-c", "uvicorn main:app --port ${PORT:-8000}"]', None),
+        ('CMD ["gunicorn", "-b", "0.0.0.0:5000", "app:app"]', 5000),
+        ('CMD ["uvicorn", "main:app", "--host", "0.0.0.0"]', 8000),
+        ('CMD ["npx", "serve", "-s", "build", "-l", "3000"]', 3000),
+        ('CMD ["npm", "start"]', None),
+        ('ENTRYPOINT ["/app/entrypoint.sh"]', None),
+    ],
+)
+def test_the_port_a_cmd_fixes(dockerfile: str, port: int | None) -> None:
+    assert discover.fixed_port(f"FROM python:3.11-slim\n{dockerfile}\n") == port
