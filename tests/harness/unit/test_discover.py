@@ -73,6 +73,8 @@ def test_a_cohort_list_is_yaml_or_lines_and_a_bad_item_is_named(tmp_path: Path) 
     with pytest.raises(cohort.CohortError, match="names no team"):
         cohort.read_list(tmp_path / "c.yaml")
     assert cohort.fixed_ports("docker: {backend: {port: 30081}}\nbrowser_api: http://127.0.0.1:30081\n") == {30081}
+    assert cohort.own_namespace("deploy: {namespace: tidy, chart_creates_namespace: true}") == "tidy"
+    assert cohort.own_namespace("name: a\n") is None
 
 
 @pytest.mark.parametrize(
