@@ -18,7 +18,7 @@ import pytest
 from fixtures import proc
 from fixtures.evidence import Evidence
 from fixtures.needs import unmet
-from fixtures.profile import Profile
+from fixtures.profile_model import Profile
 from fixtures.targets import ClusterTarget, Deployment, http_ok
 
 # Plan S-03: pods Ready within this many seconds of their install.

@@ -18,9 +18,10 @@ from playwright.sync_api import Page, expect
 from fixtures.accounts import Accounts
 from fixtures.api import Account, TodoApi, random_email, random_password
 from fixtures.evidence import Evidence
-from fixtures.profile import Profile
+from fixtures.profile_model import Profile
 from fixtures.targets import Deployment
-from fixtures.ui import AppUi, TasksPage, rate_limited
+from fixtures.ui import rate_limited
+from fixtures.ui_pages import AppUi, TasksPage
 
 
 def _title(prefix: str) -> str:

@@ -6,7 +6,7 @@ import pytest
 from fixtures import usage
 from fixtures.evidence import Evidence
 from fixtures.needs import unmet
-from fixtures.profile import Profile
+from fixtures.profile_model import Profile
 from fixtures.settings import HarnessSettings
 
 

@@ -16,7 +16,7 @@ from fixtures import images, proc, scripts
 from fixtures.api import Account, TodoApi
 from fixtures.evidence import Evidence
 from fixtures.kube import Kube, node_port
-from fixtures.profile import Profile, fill
+from fixtures.profile_model import Profile, fill
 from fixtures.targets import ClusterTarget, Deployment, http_ok
 
 SCRATCH_LABEL = ("todo-harness/scratch", "s06")

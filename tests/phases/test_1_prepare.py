@@ -9,7 +9,7 @@ import pytest
 from fixtures import images, proc, usage
 from fixtures.evidence import Evidence
 from fixtures.helm import INSTALL_HINT, major_version
-from fixtures.profile import Profile
+from fixtures.profile_model import Profile
 from fixtures.settings import HarnessSettings
 from fixtures.targets import ClusterTarget, Deployment
 

@@ -13,7 +13,7 @@ from fixtures.cluster import image_listed
 from fixtures.evidence import Evidence
 from fixtures.images import Images
 from fixtures.needs import unmet
-from fixtures.profile import Profile
+from fixtures.profile_model import Profile
 from fixtures.settings import HarnessSettings
 from fixtures.targets import ClusterTarget, Deployment
 

@@ -15,7 +15,7 @@ from fixtures import manifests
 from fixtures.evidence import Evidence
 from fixtures.helm import Helm
 from fixtures.needs import unmet
-from fixtures.profile import PLACEHOLDERS, Profile, Release, fill_values
+from fixtures.profile_model import PLACEHOLDERS, Profile, Release, fill_values
 from fixtures.settings import HarnessSettings
 
 pytestmark = [pytest.mark.phase3, pytest.mark.mvp]

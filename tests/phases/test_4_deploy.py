@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from fixtures.evidence import Evidence
-from fixtures.profile import Profile
+from fixtures.profile_model import Profile
 from fixtures.targets import ClusterTarget, Deployment
 
 pytestmark = [pytest.mark.phase4, pytest.mark.mvp]

@@ -14,9 +14,9 @@ from fixtures.accounts import Accounts
 from fixtures.api import Account, TodoApi
 from fixtures.evidence import Evidence
 from fixtures.needs import unmet
-from fixtures.profile import Profile
+from fixtures.profile_model import Profile
 from fixtures.targets import Deployment, Target
-from fixtures.ui import AppUi, TasksPage
+from fixtures.ui_pages import AppUi, TasksPage
 
 pytestmark = [pytest.mark.phase5, pytest.mark.mvp]
 

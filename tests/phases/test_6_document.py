@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.evidence import Evidence
-from fixtures.profile import Profile
+from fixtures.profile_model import Profile
 from fixtures.run import RUN_KEY
 from fixtures.settings import HarnessSettings
 

@@ -11,7 +11,7 @@ import pytest
 from fixtures import images, proc, scripts
 from fixtures.cluster import LocalCluster
 from fixtures.kube import Kube
-from fixtures.profile import Release
+from fixtures.profile_model import Release
 from fixtures.settings import resolve
 from fixtures.targets.cluster import ClusterTarget
 from fixtures.targets.local import LocalTarget

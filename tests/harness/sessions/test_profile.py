@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fixtures import profile
+from fixtures import profile, profile_ui
 from tests.harness.nested import nested_env
 from tests.ours import OUR_PROFILE, REPO_ROOT
 
@@ -24,7 +24,7 @@ def test_our_app_is_a_short_profile_over_the_defaults() -> None:
     assert set(ours.images) == {"backend", "frontend"}
     assert ours.api.auth.register_path.endswith("/register")
     # The browser finds our pages, fields and controls itself: the profile names none of them.
-    assert ours.ui.pages == profile.Pages() and ours.ui.email is None and ours.ui.task_title is None
+    assert ours.ui.pages == profile_ui.Pages() and ours.ui.email is None and ours.ui.task_title is None
 
 
 @pytest.mark.parametrize(
@@ -197,12 +197,12 @@ def test_older_profiles_plain_ui_strings_still_mean_what_they_meant(tmp_path: Pa
         " chat_reply: .msg.bot, task_list: '^tasks$', terms: '^i accept'}\n"
     )
     ui = profile.load(tmp_path / "old.yaml", tmp_path).ui
-    assert ui.task_title == profile.Find(label="^task title")
-    assert ui.send_button == profile.Find(role="button", name="^ask$")
-    assert ui.complete == profile.Find(role="button", name="^mark done$")
-    assert ui.chat_reply == profile.Find(css=".msg.bot")
-    assert ui.task_list == profile.Find(role="list", name="^tasks$")
-    assert ui.terms == profile.Find(role="checkbox", name="^i accept")
+    assert ui.task_title == profile_ui.Find(label="^task title")
+    assert ui.send_button == profile_ui.Find(role="button", name="^ask$")
+    assert ui.complete == profile_ui.Find(role="button", name="^mark done$")
+    assert ui.chat_reply == profile_ui.Find(css=".msg.bot")
+    assert ui.task_list == profile_ui.Find(role="list", name="^tasks$")
+    assert ui.terms == profile_ui.Find(role="checkbox", name="^i accept")
 
 
 def test_the_profile_schema_for_editors_is_the_models_and_takes_our_profiles(tmp_path: Path) -> None:

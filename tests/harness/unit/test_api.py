@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from fixtures import profile
+from fixtures import profile, profile_model
 from fixtures.api import Account, TodoApi
 from fixtures.helm_sdk import merge_maps
 
@@ -97,7 +97,7 @@ def test_better_auth_signs_in_with_a_cookie_and_takes_the_jwt_from_its_token_rou
 
 def test_bodies_follow_their_templates_and_leave_out_what_is_empty() -> None:
     template = {"username": "{email}", "secret": "{password}", "display": "{name}"}
-    assert profile.fill_body(template, {"email": "a@b.c", "password": "p", "name": ""}) == {
+    assert profile_model.fill_body(template, {"email": "a@b.c", "password": "p", "name": ""}) == {
         "username": "a@b.c",
         "secret": "p",
     }
@@ -122,8 +122,10 @@ def test_a_wrong_auth_or_body_template_is_refused(tmp_path: Path, text: str, com
 # ---------------------------------------------------------------- replies, fields, rate limits
 
 
-def _default_contract() -> profile.Api:
-    return profile.Profile.model_validate(merge_maps(yaml.safe_load(profile.DEFAULTS.read_text()), {"name": "x"})).api
+def _default_contract() -> profile_model.Api:
+    return profile_model.Profile.model_validate(
+        merge_maps(yaml.safe_load(profile.DEFAULTS.read_text()), {"name": "x"})
+    ).api
 
 
 def test_a_reply_is_read_from_json_plain_text_or_an_event_stream() -> None:
@@ -157,7 +159,9 @@ def test_a_task_without_the_profiles_field_names_the_key_and_the_fields_it_has()
 
 
 def test_a_chat_body_may_name_the_users_id() -> None:
-    assert profile.fill_body({"message": "{message}", "user_id": "{user_id}"}, {"message": "hi", "user_id": "u7"}) == {
+    assert profile_model.fill_body(
+        {"message": "{message}", "user_id": "{user_id}"}, {"message": "hi", "user_id": "u7"}
+    ) == {
         "message": "hi",
         "user_id": "u7",
     }

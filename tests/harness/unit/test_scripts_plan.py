@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from fixtures import scripts
-from fixtures.profile import PLACEHOLDERS, Profile, ProfileError, load
+from fixtures.profile import ProfileError, load
+from fixtures.profile_model import PLACEHOLDERS, Profile
 from tests.ours import OURS, REPO_ROOT
 
 VALUES = dict.fromkeys(PLACEHOLDERS, "") | {

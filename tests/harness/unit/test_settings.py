@@ -67,7 +67,7 @@ def test_relative_paths_given_are_from_where_the_harness_runs_and_defaults_are_o
 
 
 def test_the_defaults_are_where_the_harness_runs_and_the_profile_of_the_documented_name_there(tmp_path: Path) -> None:
-    missing = resolve({}, environ={}, cwd=tmp_path)  # fixtures/profile.py refuses it, naming the file
+    missing = resolve({}, environ={}, cwd=tmp_path)  # fixtures/run.py refuses it, naming the file
     assert (missing.app, missing.sources["app"]) == (tmp_path / "todo-harness.yaml", "missing")
     (tmp_path / "todo-harness.yaml").write_text("name: team\n")
     found = resolve({}, environ={}, cwd=tmp_path)
