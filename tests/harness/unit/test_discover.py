@@ -92,3 +92,12 @@ def test_a_cohort_list_is_yaml_or_lines_and_a_bad_item_is_named(tmp_path: Path) 
 )
 def test_the_port_a_cmd_fixes(dockerfile: str, port: int | None) -> None:
     assert discover.fixed_port(f"FROM python:3.11-slim\n{dockerfile}\n") == port
+
+
+def test_a_settings_class_s_fields_without_defaults_are_needed() -> None:
+    text = (
+        "from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    database_url: str\n"
+        "    better_auth_secret: str\n    debug: bool = False\n    sentry_dsn: str | None\n"
+        "class Other:\n    token: str\n"
+    )
+    assert discover.settings_fields(text) == ["DATABASE_URL", "BETTER_AUTH_SECRET"]

@@ -56,3 +56,22 @@ def test_a_failed_commands_message_holds_no_secret_value() -> None:
     for secret in ("hunter2hunter2", "sk-9", "pw@h"):
         assert secret not in str(failed) and secret not in " ".join(failed.argv)
     assert "image.tag=v2" in str(failed) and "secrets.secretKey=<redacted>" in str(failed)
+
+
+@pytest.mark.parametrize(
+    ("log", "cause"),
+    [
+        (
+            'Traceback (most recent call last):\n  File "/app/main.py", line 3\npydantic_core._pydantic_core.'
+            "ValidationError: 1 validation error for Settings\nbetter_auth_secret\n  Field required [type=missing, "
+            "input_value={}, input_type=dict]\n    For further information visit https://errors.pydantic.dev\n",
+            "pydantic_core._pydantic_core.ValidationError: 1 validation error for Settings: better_auth_secret "
+            "Field required",
+        ),
+        ("> next start\nsh: 1: next: not found\n", "sh: 1: next: not found"),
+        ("INFO: Started server\nINFO: Waiting for application startup.\n", "INFO: Waiting for application startup."),
+        ("", "(nothing)"),
+    ],
+)
+def test_the_line_that_says_why_a_process_stopped(log: str, cause: str) -> None:
+    assert proc.last_cause(log) == cause
