@@ -101,3 +101,18 @@ def test_a_settings_class_s_fields_without_defaults_are_needed() -> None:
         "class Other:\n    token: str\n"
     )
     assert discover.settings_fields(text) == ["DATABASE_URL", "BETTER_AUTH_SECRET"]
+
+
+def test_a_vite_app_s_router_paths_are_its_pages(tmp_path: Path) -> None:
+    (tmp_path / "web" / "src").mkdir(parents=True)
+    (tmp_path / "web" / "Dockerfile").write_text("FROM node:20-alpine\nCOPY . .\nRUN npm ci && npm run build\n")
+    (tmp_path / "web" / "src" / "App.tsx").write_text(
+        'import { Route } from "react-router-dom";\n<Route path="/sign-up" element={<Up/>} />\n'
+        '<Route path="/sign-in" element={<In/>} />\n<Route path="/todos" element={<Todos/>} />\n'
+    )
+    found = discover.discover(tmp_path)
+    assert [found.value(f"ui.pages.{page}") for page in ("register", "login", "tasks")] == [
+        "/sign-up",
+        "/sign-in",
+        "/todos",
+    ]
