@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # imported for real only through pytest_plugins, so that pyte
 
 
 @pytest.fixture(scope="session")
-def base_url(deployment: "Deployment") -> str:
-    """pytest-playwright's `base_url`: pages `goto("/login")` on the deployed frontend."""
-    return deployment.frontend_url
+def base_url(frontend_deployment: "Deployment") -> str:
+    """pytest-playwright's `base_url`: pages `goto("/login")` on the deployed frontend (a flow that
+    needs the backend too asks for `app_ui`, which needs the whole `deployment`)."""
+    return frontend_deployment.frontend_url

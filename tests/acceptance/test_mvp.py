@@ -64,7 +64,7 @@ def test_c08_backend_health_returns_200(backend_api: TodoApi, evidence: Evidence
 
 @pytest.mark.criterion("C-09")
 def test_c09_frontend_loads_in_browser(
-    app_page: Page, app_ui: AppUi, base_url: str, evidence: Evidence, app_profile: Profile
+    app_page: Page, frontend_ui: AppUi, base_url: str, evidence: Evidence, app_profile: Profile
 ) -> None:
     ui = app_profile.ui
     response = app_page.goto(base_url + "/")
@@ -73,7 +73,7 @@ def test_c09_frontend_loads_in_browser(
         headers = response.all_headers()
         assert "frame-ancestors 'none'" in headers.get("content-security-policy", ""), headers
         assert headers.get("x-content-type-options") == "nosniff" and headers.get("referrer-policy"), headers
-    login = app_ui.login()
+    login = frontend_ui.login()
     if app_profile.api.auth.kind == "none":  # no accounts: the app itself is the way in
         expect(app_page.locator("body")).not_to_be_empty()
     else:  # a visitor without a session is shown the way in: the login form, or a link or button to it

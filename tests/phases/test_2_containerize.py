@@ -165,8 +165,8 @@ def test_2_7_build_frontend_image(image_set: Images, evidence: Evidence) -> None
 
 
 @pytest.mark.needs("docker", kind="docker")
-def test_2_8_frontend_image_serves(deployment: Deployment, app_profile: Profile, evidence: Evidence) -> None:
-    _check_runs(deployment, "frontend", app_profile, evidence)
+def test_2_8_frontend_image_serves(frontend_deployment: Deployment, app_profile: Profile, evidence: Evidence) -> None:
+    _check_runs(frontend_deployment, "frontend", app_profile, evidence)
 
 
 # Step 2.9 is criterion C-03: one check with both ids (`minikube image ls`, or the node's own list).
