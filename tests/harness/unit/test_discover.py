@@ -51,6 +51,7 @@ def test_our_own_repository_s_images_are_built_from_the_folders_their_copies_rea
     releases = found.value("deploy.releases")
     assert [r["chart"] for r in releases] == ["helm-charts/todo-backend", "helm-charts/todo-frontend"]
     assert found.value("deploy.backend_service") == "todo-backend"  # not its database's Service
+    assert found.value("deploy.ai_key_env") is None  # its settings read OPENAI_API_KEY among others
 
 
 def test_init_keeps_a_profile_that_exists(tmp_path: Path) -> None:
