@@ -298,6 +298,16 @@ def test_environment_last_moves_only_the_environment() -> None:
     assert environment_last("<p>no environment</p>") == "<p>no environment</p>"
 
 
+def test_a_criterion_whose_tests_k_leaves_out_says_so(pytester: pytest.Pytester) -> None:
+    """`-k test_passes`: C-10's test is in the suite and -k left it out (not "no test yet"); C-02 has no
+    test in this suite at all."""
+    _result, completion = _run(pytester, "-m", "mvp", "-k", "test_passes")
+    statuses = _statuses(completion)
+    assert statuses["C-08"] == ("PASS", "1 test(s) passed")
+    assert statuses["C-10"] == ("NOT RUN", "not selected in this run (-k 'test_passes' leaves its tests out)")
+    assert statuses["C-02"] == ("NOT RUN", "no test yet (needs docker)")
+
+
 def test_collect_only_says_what_would_run_and_gates_nothing(pytester: pytest.Pytester) -> None:
     """`todo-harness -m mvp --collect-only` (a team's first try) runs nothing: each criterion with
     tests says how many were collected, not "no test yet", and --gate does not fail the session."""
