@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from fixtures import images
-from tests.harness.nested import nested_env
+from tests.harness.nested import nested_env, write_team_app
 from tests.ours import REPO_ROOT
 
 BACKEND = """\
@@ -36,14 +36,8 @@ http.createServer((req, res) => {
 
 @pytest.mark.skipif(images.daemon_problem() is not None, reason="needs a Docker daemon (make test starts one in CI)")
 def test_a_backend_that_stops_leaves_c09_and_2_8_to_the_frontend(tmp_path: Path) -> None:
-    for folder, files in (("api", {"Dockerfile": BACKEND}), ("web", {"Dockerfile": FRONTEND, "server.js": SERVER})):
-        (tmp_path / folder).mkdir()
-        for name, text in files.items():
-            (tmp_path / folder / name).write_text(text)
-    (tmp_path / "todo-harness.yaml").write_text(
-        "name: downed\nimages:\n  backend: {context: api, dockerfile: api/Dockerfile}\n"
-        "  frontend: {context: web, dockerfile: web/Dockerfile}\n"
-    )
+    backend, frontend = ("api", {"Dockerfile": BACKEND}), ("web", {"Dockerfile": FRONTEND, "server.js": SERVER})
+    write_team_app(tmp_path, "downed", {"backend": backend, "frontend": frontend})
     reports = tmp_path / "reports"
     argv = [sys.executable, "-m", "pytest", "tests/acceptance/test_mvp.py", "tests/phases/test_2_containerize.py"]
     argv += ["-p", "no:cacheprovider", "-o", "addopts=", "--target", "docker", "--reports-dir", str(reports)]

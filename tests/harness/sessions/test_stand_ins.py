@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from fixtures import images, proc
-from tests.harness.nested import nested_env
+from tests.harness.nested import nested_env, write_team_app
 from tests.ours import REPO_ROOT
 
 BACKEND = {
@@ -72,14 +72,7 @@ def test_a_team_s_official_bases_are_stood_in_for_unmodified_and_leave_no_tag(tm
     stand_in_bases = [images.LOCAL_BASES["PYTHON_IMAGE"], images.LOCAL_BASES["NODE_IMAGE"]]
     if not all(images.image_exists(base) for base in stand_in_bases):
         pytest.skip(f"needs {', '.join(stand_in_bases)}: scripts/build-base-images.sh (CI builds them)")
-    for folder, files in (("backend", BACKEND), ("frontend", FRONTEND)):
-        (tmp_path / folder).mkdir()
-        for name, text in files.items():
-            (tmp_path / folder / name).write_text(text)
-    (tmp_path / "todo-harness.yaml").write_text(
-        "name: teamapp\nimages:\n  backend: {context: backend, dockerfile: backend/Dockerfile}\n"
-        "  frontend: {context: frontend, dockerfile: frontend/Dockerfile}\n"
-    )
+    write_team_app(tmp_path, "teamapp", {"backend": ("backend", BACKEND), "frontend": ("frontend", FRONTEND)})
     npm = shutil.which("npm")
     assert npm is not None, "make setup needs npm"
     proc.run([npm, "install", "--package-lock-only", "--ignore-scripts"], cwd=tmp_path / "frontend", timeout=300)
